@@ -53,4 +53,8 @@ void clock_run_expired(struct clock *clk);
 /* Convert a duration in a device's own frequency into ticks, rounding up. */
 uint64_t clock_ticks_from(uint64_t count, uint64_t hz);
 
+/* Convert a duration in ticks into whole periods of a device's frequency
+ * (rounding down): how far a device counter has counted in that time. */
+uint64_t clock_count_in(uint64_t ticks, uint64_t hz);
+
 #endif
