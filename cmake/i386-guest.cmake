@@ -25,7 +25,7 @@ set(CMAKE_C_FLAGS_INIT
 -fno-asynchronous-unwind-tables -mgeneral-regs-only -fno-tree-loop-distribute-patterns")
 set(CMAKE_ASM_FLAGS_INIT "-m32 -fno-pie")
 set(CMAKE_EXE_LINKER_FLAGS_INIT
-    "-m32 -no-pie -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack")
+    "-m32 -no-pie -nostdlib -static -Wl,--build-id=none -Wl,-z,max-page-size=0x1000")
 
 # Each guest links its own linker script (guests/lib/kernel.ld or a user program's);
 # libgcc comes last on every link line.

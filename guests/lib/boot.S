@@ -39,3 +39,5 @@ _start:
 boot_stack:
     .space 16384
 boot_stack_top:
+
+    .section .note.GNU-stack, "", @progbits   /* no executable stack needed */

@@ -49,6 +49,11 @@ void idt_set_gate(int vec, void (*handler)(void), uint8_t type, int dpl)
     g->offset_hi = off >> 16;
 }
 
+void idt_open_to_user(int vec, uint8_t type)
+{
+    idt_set_gate(vec, isr_stubs[vec], type, 3);
+}
+
 void tss_set_kernel_stack(uint32_t esp0)
 {
     tss.esp0 = esp0;

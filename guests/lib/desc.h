@@ -100,6 +100,9 @@ void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, uint8_t f
 /* Point IDT vector vec at handler through a gate of the given type and DPL. */
 void idt_set_gate(int vec, void (*handler)(void), uint8_t type, int dpl);
 
+/* Let ring 3 raise vec with INT n: same stub, gate DPL 3 (SDM Vol. 3A 6.12.1.1). */
+void idt_open_to_user(int vec, uint8_t type);
+
 /* Set the stack the CPU switches to when an interrupt enters ring 0 from ring 3. */
 void tss_set_kernel_stack(uint32_t esp0);
 

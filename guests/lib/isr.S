@@ -71,3 +71,5 @@ isr_stubs:
     .long isr_stub_base + 16 * vec
     .set vec, vec + 1
     .endr
+
+    .section .note.GNU-stack, "", @progbits   /* no executable stack needed */
