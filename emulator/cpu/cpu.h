@@ -203,6 +203,14 @@ struct cpu {
 
     /* --- interpreter internals (see cpu_internal.h) --------------------- */
     uint32_t lazy_op, lazy_res, lazy_src, lazy_dst, lazy_cf;  /* lazy arithmetic flags */
+    uint8_t lazy_size;            /* operand size of the lazy operation, bytes (alu.h) */
+    struct {                      /* flags before a read-modify-write whose write may fault */
+        uint32_t op, res, src, dst, cf, eflags;
+        uint8_t size;
+        bool valid;
+    } lazy_undo;
+    bool bp_skip;                 /* resuming at bp_skip_eip after CPU_EXIT_DEBUG */
+    uint32_t bp_skip_eip;
     uint32_t insn_eip;            /* EIP of the instruction being executed */
     struct tlb_entry tlb[TLB_ENTRIES];
     void *jmp;                    /* jmp_buf of the running cpu_run, or NULL */

@@ -41,6 +41,7 @@ struct insn {
     uint8_t mod, reg, rm;    /* ModRM fields */
     int8_t ea_seg;           /* segment of the memory operand (default or override) */
     uint32_t ea;             /* effective address (offset) of the memory operand */
+    int8_t ea_base;          /* base register of that address, or -1 (core: POP r/m, SDM 2B) */
     uint32_t imm;            /* first immediate, sign- or zero-extended as the opcode wants */
     uint32_t imm2;           /* second immediate (ENTER, far pointers: the selector) */
     uint32_t next_eip;       /* EIP of the following instruction */

@@ -1,0 +1,52 @@
+/* exec.h - the core interpreter's internal interface: decode, execute, registers. */
+#ifndef TRAPEZE_EXEC_H
+#define TRAPEZE_EXEC_H
+
+#include <stddef.h>
+
+#include "cpu_internal.h"
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* SDM Vol. 2A 2.3.11: an instruction is at most 15 bytes; longer is #GP(0). */
+#define INSN_MAX_LEN 15
+
+/* decode.c: decode the instruction at CS:EIP into *i (raises #GP/#PF/#UD). */
+void decode_insn(struct cpu *c, struct insn *i);
+
+/* exec.c: execute a decoded instruction; c->eip already holds i->next_eip. */
+void exec_insn(struct cpu *c, const struct insn *i);
+
+/* string.c: MOVS CMPS STOS LODS SCAS INS OUTS (opcodes 6C-6F, A4-A7, AA-AF),
+ * with their REP prefixes. */
+void string_insn(struct cpu *c, const struct insn *i);
+
+/*
+ * General registers by ModRM number and operand size.  SDM Vol. 2A 2.1.5
+ * table 2-2: for byte operands numbers 0-3 are AL CL DL BL and 4-7 are the
+ * high bytes AH CH DH BH of the same four registers.
+ */
+static inline uint32_t reg_read(const struct cpu *c, unsigned r, unsigned size)
+{
+    if (size == 4)
+        return c->reg[r];
+    if (size == 2)
+        return c->reg[r] & 0xffff;
+    return (c->reg[r & 3] >> ((r & 4) << 1)) & 0xff;
+}
+
+/* Write the low `size` bytes of a register, leaving the rest alone. */
+static inline void reg_write(struct cpu *c, unsigned r, uint32_t v, unsigned size)
+{
+    if (size == 4) {
+        c->reg[r] = v;
+    } else if (size == 2) {
+        c->reg[r] = (c->reg[r] & 0xffff0000u) | (v & 0xffff);
+    } else {
+        unsigned shift = (r & 4) << 1;
+        c->reg[r & 3] = (c->reg[r & 3] & ~(0xffu << shift)) | ((v & 0xff) << shift);
+    }
+}
+
+#endif
