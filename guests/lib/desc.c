@@ -27,15 +27,20 @@ extern void (*const isr_stubs[IDT_ENTRIES])(void);
 #define FLAT_LIMIT 0xFFFFF
 #define FLAT_FLAGS (SEG_G | SEG_DB)
 
-void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+void seg_desc_set(struct seg_desc *d, uint32_t base, uint32_t limit, uint8_t access,
+                  uint8_t flags)
 {
-    struct seg_desc *d = &gdt[index];
     d->limit_lo = limit & 0xFFFF;
     d->base_lo = base & 0xFFFF;
     d->base_mid = (base >> 16) & 0xFF;
     d->access = access;
     d->limit_flags = (uint8_t)((flags << 4) | ((limit >> 16) & 0xF));
     d->base_hi = base >> 24;
+}
+
+void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    seg_desc_set(&gdt[index], base, limit, access, flags);
 }
 
 void idt_set_gate(int vec, void (*handler)(void), uint8_t type, int dpl)

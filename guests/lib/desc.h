@@ -94,6 +94,10 @@ struct table_reg {
 /* Build and load the flat GDT, an IDT whose gates all lead to trap.c, and the TSS. */
 void desc_init(void);
 
+/* Fill descriptor d (in any table); limit is the 20-bit limit field. */
+void seg_desc_set(struct seg_desc *d, uint32_t base, uint32_t limit, uint8_t access,
+                  uint8_t flags);
+
 /* Fill GDT slot index; limit is the 20-bit limit field, access and flags as above. */
 void gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access, uint8_t flags);
 
