@@ -158,16 +158,19 @@ struct cpu_exit_info {
 #define TLB_ENTRIES 256     /* see mmu.c for the TLB geometry */
 
 /*
- * One TLB entry: a linear page mapped to a host pointer (RAM) or to a
- * physical page (MMIO).  Tags are linear page numbers | 1 (0 = invalid), one
- * per access kind, so a lookup is one compare.  See mmu.c.
+ * One TLB entry (mmu.c has the geometry): a linear page mapped to the host
+ * address of a RAM page.  There is one tag per access class (supervisor
+ * read, supervisor write, user read, user write), each (laddr & ~0xfff) | 1
+ * or 0 when that class must walk the page tables, so a lookup is one
+ * compare.  MMIO pages are never cached.
  */
+enum tlb_class { TLB_SUPER_READ, TLB_SUPER_WRITE, TLB_USER_READ, TLB_USER_WRITE, TLB_CLASSES };
 struct tlb_entry {
-    uint32_t tag_read;      /* (laddr >> 12) << 12 | 1 if readable at this privilege class */
-    uint32_t tag_write;
+    uint32_t tag[TLB_CLASSES];
     uint32_t paddr;         /* physical page */
-    bool global;
-    uint8_t *host;          /* host address of the page, NULL for MMIO */
+    bool global;            /* PTE.G with CR4.PGE: survives MOV to CR3 */
+    bool large;             /* a piece of a 4-MiByte page (INVLPG drops all pieces) */
+    uint8_t *host;          /* host address of the physical page */
 };
 
 struct cpu {
@@ -214,7 +217,9 @@ struct cpu {
     uint32_t insn_eip;            /* EIP of the instruction being executed */
     struct tlb_entry tlb[TLB_ENTRIES];
     void *jmp;                    /* jmp_buf of the running cpu_run, or NULL */
-    uint8_t double_fault_state;   /* for the double-fault rules, SDM 3A 6.15 */
+    bool exit_pending;            /* except.c: INT n ended in an exit; cpu_deliver returns it next */
+    enum cpu_exit pending_exit;
+    uint64_t tsc_offset;          /* system.c: WRMSR 10h moves the TSC away from cpu_vtime() */
 };
 
 /* Power-on reset, SDM Vol. 3A 9.1.1: real-address mode at F000:FFF0 with the

@@ -1,0 +1,308 @@
+/* mmu.c - 32-bit paging: the two-level page walk, A/D bits, #PF, and the TLB. */
+
+/*
+ * With CR0.PG set, every linear address is translated by a two-level walk
+ * (SDM Vol. 3A 4.3): bits 31:22 pick a page-directory entry in the page at
+ * CR3, bits 21:12 pick a page-table entry in the page that PDE names, and
+ * bits 11:0 are the offset in the 4-KiByte page the PTE names.  With
+ * CR4.PSE a PDE with PS=1 maps a whole 4-MiByte page itself.  Each level
+ * carries P (present), R/W and U/S; the access is allowed only if every
+ * level allows it (SDM 4.6).  The walk sets the accessed bit of the entries
+ * it used and, for a write, the dirty bit of the final entry (SDM 4.8).
+ *
+ * Walking two tables on every access would be slow, so the processor keeps
+ * translations in a TLB, and it does NOT watch the page tables: after the OS
+ * edits an entry, the old translation stays in use until the OS flushes it
+ * with INVLPG, a MOV to CR3 (which keeps global pages, CR4.PGE) or a change of
+ * CR0.PG/CR4 (SDM 4.10.4).  Our TLB behaves the same way: nothing else
+ * flushes it, so a guest that forgets INVLPG sees the stale page as it would
+ * on hardware.
+ *
+ * TLB geometry: TLB_ENTRIES (256) entries, direct-mapped, indexed by the
+ * linear page number modulo 256, covering 1 MiB of linear space at once.
+ * An entry maps one 4-KiByte linear page (4-MiByte pages are cached 4 KiB
+ * at a time) to the host address of a RAM page, with one tag per access
+ * class: supervisor read, supervisor write, user read, user write.  A walk
+ * fills only the classes the entry's permissions allow, and the write classes
+ * only once the dirty bit is set, so that a later write that must set D
+ * walks again.  A lookup is one compare of the class's tag plus a host
+ * pointer add (mem.h, tlb_hit).  MMIO pages are not cached: they are walked
+ * on every access.  With paging off the TLB caches the identity map.
+ */
+
+#include <string.h>
+
+#include "mem.h"
+
+/*
+ * SDM Vol. 3A 4.3, tables 4-4 to 4-6: a page-directory or page-table entry.
+ *
+ *   31            12 11  9  8   7   6   5   4   3   2   1   0
+ *  +----------------+-----+---+---+---+---+---+---+---+---+---+
+ *  |  page frame    | AVL | G |PS | D | A |PCD|PWT|U/S|R/W| P |
+ *  +----------------+-----+---+---+---+---+---+---+---+---+---+
+ *
+ * PS exists only in a PDE (1 = 4-MiByte page, frame in bits 31:22, bits
+ * 21:13 reserved without PSE-36); D and G only in the entry that maps the
+ * page.
+ */
+#define PTE_P    0x001u
+#define PTE_RW   0x002u
+#define PTE_US   0x004u
+#define PTE_A    0x020u
+#define PTE_D    0x040u
+#define PTE_PS   0x080u
+#define PTE_G    0x100u
+#define PTE_FRAME      0xfffff000u
+#define PDE_FRAME_4M   0xffc00000u
+#define PDE_RSVD_4M    0x003fe000u   /* bits 21:13: MAXPHYADDR is 32, no PSE-36 */
+#define LARGE_PAGE_MASK 0xffc00000u
+
+/* SDM Vol. 3A 4.7, figure 4-12: the #PF error code. */
+#define PF_P    0x1u    /* 0 = not present, 1 = protection violation */
+#define PF_WR   0x2u    /* the access was a write */
+#define PF_US   0x4u    /* the access was a user-mode access */
+#define PF_RSVD 0x8u    /* a reserved bit was set in a paging entry */
+
+/* What a walk found. */
+struct walk {
+    uint32_t pde_addr, pte_addr;   /* physical addresses of the entries */
+    uint32_t pde, pte;             /* for a 4-MiByte page, pte == pde */
+    bool large;
+    uint32_t paddr;                /* physical address of laddr */
+    bool user, writable;           /* U/S and R/W of both levels combined */
+};
+
+/* The entry that maps the page: the PTE, or the PDE for a 4-MiByte page. */
+static uint32_t *final_entry(struct walk *w)
+{
+    return w->large ? &w->pde : &w->pte;
+}
+
+/* SDM Vol. 3A 4.3: read the PDE (and PTE) for laddr, with no side effects.
+ * Returns true if laddr is mapped; else false with *err the #PF error bits
+ * (0 for not present, PF_RSVD | PF_P for a reserved bit set). */
+static bool walk_tables(struct cpu *c, uint32_t laddr, struct walk *w, uint32_t *err)
+{
+    *err = 0;
+    w->pde_addr = (c->cr3 & PTE_FRAME) | ((laddr >> 22) << 2);
+    w->pde = phys_read(c, w->pde_addr, 4);
+    if (!(w->pde & PTE_P))
+        return false;
+    w->large = (w->pde & PTE_PS) && (c->cr4 & CR4_PSE);
+    if (w->large) {
+        *err = (w->pde & PDE_RSVD_4M) ? PF_RSVD | PF_P : 0;
+        w->pte_addr = w->pde_addr;
+        w->pte = w->pde;
+        w->paddr = (w->pde & PDE_FRAME_4M) | (laddr & ~PDE_FRAME_4M);
+    } else {
+        w->pte_addr = (w->pde & PTE_FRAME) | (((laddr >> PAGE_SHIFT) & 0x3ff) << 2);
+        w->pte = phys_read(c, w->pte_addr, 4);
+        if (!(w->pte & PTE_P))
+            return false;
+        w->paddr = (w->pte & PTE_FRAME) | (laddr & ~PAGE_MASK);
+    }
+    w->user = (w->pde & PTE_US) && (w->pte & PTE_US);
+    w->writable = (w->pde & PTE_RW) && (w->pte & PTE_RW);
+    return *err == 0;
+}
+
+/* SDM Vol. 3A 4.6.1: may this access use the page?  User accesses need U/S=1
+ * at both levels, and R/W=1 to write.  Supervisor accesses may read any
+ * page, and write any page when CR0.WP=0; with WP=1 they need R/W=1. */
+static bool access_allowed(const struct cpu *c, const struct walk *w, bool user, bool write)
+{
+    if (user && !w->user)
+        return false;
+    if (!write || w->writable)
+        return true;
+    return !user && !(c->cr0 & CR0_WP);
+}
+
+/* Set a bit in a paging entry in memory if it is not already set. */
+static void entry_set(struct cpu *c, uint32_t addr, uint32_t *entry, uint32_t bit)
+{
+    if (!(*entry & bit)) {
+        *entry |= bit;
+        phys_write(c, addr, *entry, 4);
+    }
+}
+
+/* SDM Vol. 3A 4.8: A on every entry used, D on the final entry for a write. */
+static void set_accessed_dirty(struct cpu *c, struct walk *w, bool write)
+{
+    entry_set(c, w->pde_addr, &w->pde, PTE_A);
+    if (!w->large)
+        entry_set(c, w->pte_addr, &w->pte, PTE_A);
+    if (write)
+        entry_set(c, w->pte_addr, final_entry(w), PTE_D);
+}
+
+/* SDM Vol. 3A 4.7: record the faulting address in CR2 and raise #PF. */
+static _Noreturn void page_fault(struct cpu *c, uint32_t laddr, uint32_t err)
+{
+    c->cr2 = laddr;
+    cpu_raise(c, EXC_PF, true, err);
+}
+
+/* Walk for an access, check it, set A/D; raises #PF. */
+static void walk_access(struct cpu *c, uint32_t laddr, bool user, bool write, struct walk *w)
+{
+    uint32_t err;
+    uint32_t kind = (write ? PF_WR : 0) | (user ? PF_US : 0);
+    if (!walk_tables(c, laddr, w, &err))
+        page_fault(c, laddr, err | kind);
+    if (!access_allowed(c, w, user, write))
+        page_fault(c, laddr, PF_P | kind);
+    set_accessed_dirty(c, w, write);
+}
+
+/* Paging off: the identity map, every access allowed. */
+static void walk_identity(uint32_t laddr, struct walk *w)
+{
+    memset(w, 0, sizeof *w);
+    w->pde = w->pte = PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D;
+    w->paddr = laddr;
+    w->user = w->writable = true;
+}
+
+/* Fill the TLB entry for laddr with the classes this walk allows. */
+static void tlb_fill(struct cpu *c, uint32_t laddr, struct walk *w, uint8_t *host)
+{
+    struct tlb_entry *e = &c->tlb[(laddr >> PAGE_SHIFT) % TLB_ENTRIES];
+    uint32_t tag = (laddr & PAGE_MASK) | 1;
+    bool dirty = *final_entry(w) & PTE_D;
+    bool super_write = w->writable || !(c->cr0 & CR0_WP);
+    e->tag[TLB_SUPER_READ] = tag;
+    e->tag[TLB_SUPER_WRITE] = (super_write && dirty) ? tag : 0;
+    e->tag[TLB_USER_READ] = w->user ? tag : 0;
+    e->tag[TLB_USER_WRITE] = (w->user && w->writable && dirty) ? tag : 0;
+    e->paddr = w->paddr & PAGE_MASK;
+    /* SDM Vol. 3A 4.10.2.2: G counts only with CR4.PGE, and only in the
+     * entry that maps the page. */
+    e->global = (c->cr4 & CR4_PGE) && (*final_entry(w) & PTE_G);
+    e->large = w->large;
+    e->host = host;
+}
+
+uint8_t *mmu_lookup(struct cpu *c, uint32_t laddr, unsigned acc, uint32_t *paddr)
+{
+    unsigned cls = tlb_class_of(c, acc);
+    struct walk w;
+    if (c->cr0 & CR0_PG)
+        walk_access(c, laddr, cls >= TLB_USER_READ, acc & ACC_WRITE, &w);
+    else
+        walk_identity(laddr, &w);
+    *paddr = w.paddr;
+    uint32_t page = w.paddr & PAGE_MASK;
+    if ((uint64_t)page + PAGE_SIZE > c->bus.ram_size)
+        return NULL;   /* MMIO: not cached */
+    tlb_fill(c, laddr, &w, c->bus.ram + page);
+    return c->bus.ram + w.paddr;
+}
+
+uint32_t mmu_translate(struct cpu *c, uint32_t laddr, unsigned acc)
+{
+    uint8_t *host = tlb_hit(c, laddr, tlb_class_of(c, acc));
+    uint32_t paddr;
+    if (host)
+        return (uint32_t)(host - c->bus.ram);
+    mmu_lookup(c, laddr, acc, &paddr);
+    return paddr;
+}
+
+/* --- flushing, SDM Vol. 3A 4.10.4 ---------------------------------------- */
+
+static void tlb_entry_clear(struct tlb_entry *e)
+{
+    memset(e->tag, 0, sizeof e->tag);
+}
+
+void tlb_flush_all(struct cpu *c)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        tlb_entry_clear(&c->tlb[k]);
+}
+
+void tlb_flush_nonglobal(struct cpu *c)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        if (!c->tlb[k].global)
+            tlb_entry_clear(&c->tlb[k]);
+}
+
+/* Any valid tag of an entry ((page | 1), or 0 if the entry is empty). */
+static uint32_t tlb_entry_tag(const struct tlb_entry *e)
+{
+    for (unsigned k = 0; k < TLB_CLASSES; k++)
+        if (e->tag[k])
+            return e->tag[k];
+    return 0;
+}
+
+/* INVLPG: drop the page's translation; for a 4-MiByte page, every piece of
+ * it we cached (SDM Vol. 3A 4.10.4.1: all TLB entries for the page). */
+void tlb_flush_page(struct cpu *c, uint32_t laddr)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++) {
+        struct tlb_entry *e = &c->tlb[k];
+        uint32_t tag = tlb_entry_tag(e);
+        uint32_t mask = e->large ? LARGE_PAGE_MASK : PAGE_MASK;
+        if (tag && ((tag ^ laddr) & mask) == 0)
+            tlb_entry_clear(e);
+    }
+}
+
+void cpu_tlb_flush(struct cpu *c)
+{
+    tlb_flush_all(c);
+}
+
+/* --- side-effect-free translation for debuggers and monitors ----------------- */
+
+int cpu_translate(struct cpu *c, uint32_t laddr, uint32_t *paddr)
+{
+    struct walk w;
+    uint32_t err;
+    if (!(c->cr0 & CR0_PG)) {
+        *paddr = laddr;
+        return 0;
+    }
+    if (!walk_tables(c, laddr, &w, &err))
+        return -1;
+    *paddr = w.paddr;
+    return 0;
+}
+
+/* Copy len bytes between guest linear memory and buf, page by page. */
+static int copy_linear(struct cpu *c, uint32_t laddr, uint8_t *buf, uint32_t len, bool write)
+{
+    while (len > 0) {
+        uint32_t paddr;
+        uint32_t chunk = PAGE_SIZE - (laddr & ~PAGE_MASK);
+        if (chunk > len)
+            chunk = len;
+        if (cpu_translate(c, laddr, &paddr) < 0)
+            return -1;
+        for (uint32_t k = 0; k < chunk; k++) {
+            if (write)
+                phys_write(c, paddr + k, buf[k], 1);
+            else
+                buf[k] = (uint8_t)phys_read(c, paddr + k, 1);
+        }
+        laddr += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int cpu_read_linear(struct cpu *c, uint32_t laddr, void *buf, uint32_t len)
+{
+    return copy_linear(c, laddr, buf, len, false);
+}
+
+int cpu_write_linear(struct cpu *c, uint32_t laddr, const void *buf, uint32_t len)
+{
+    return copy_linear(c, laddr, (uint8_t *)buf, len, true);
+}
