@@ -37,6 +37,7 @@
 #define FW_EBDA         0x9FC00u   /* 639 KiB: the last KiB of base memory */
 #define FW_HOLE         0xA0000u   /* 640 KiB: start of the ISA hole */
 #define FW_HOLE_END     0x100000u  /* 1 MiB: start of extended memory */
+#define FW_CGA_TEXT     0xB8000u   /* IBM CGA: 80x25 text buffer, 2 bytes per cell */
 
 /* Fixed addresses of the APICs, as firmware reports them.
  * SDM Vol. 3A 10.4.1: the local APIC's default base is 0xFEE00000.

@@ -1,0 +1,262 @@
+/* test_cli.c - the `trapeze` program: exit statuses, messages, --help. */
+#include "kernels.h"
+#include "kimage.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#ifndef TRAPEZE_BIN
+#error "TRAPEZE_BIN must name the built trapeze program"
+#endif
+
+/* What one run of the program printed, and its exit status. */
+struct cli {
+    int status;
+    char out[16384], err[16384];
+};
+
+/* Read a whole temporary file back into buf. */
+static void slurp(int fd, char *buf, size_t len)
+{
+    ssize_t n = pread(fd, buf, len - 1, 0);
+    buf[n < 0 ? 0 : n] = '\0';
+    close(fd);
+}
+
+/* Run `trapeze ARGS... NULL` with stdout and stderr captured. */
+static void cli_run(struct cli *c, ...)
+{
+    char *argv[32] = { TRAPEZE_BIN };
+    va_list ap;
+    va_start(ap, c);
+    for (int i = 1; i < 31 && (argv[i] = va_arg(ap, char *)); i++)
+        ;
+    va_end(ap);
+    FILE *o = tmpfile(), *e = tmpfile();
+    cr_assert(o && e, "tmpfile");
+    pid_t pid = fork();
+    cr_assert(pid >= 0, "fork");
+    if (pid == 0) {
+        dup2(fileno(o), 1);
+        dup2(fileno(e), 2);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    int ws;
+    waitpid(pid, &ws, 0);
+    c->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    slurp(dup(fileno(o)), c->out, sizeof(c->out));
+    slurp(dup(fileno(e)), c->err, sizeof(c->err));
+    fclose(o);
+    fclose(e);
+}
+
+/* Count lines in s. */
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* stderr is exactly one line starting "trapeze: " and containing `what`. */
+static void expect_one_line(const struct cli *c, const char *what)
+{
+    cr_assert_eq(lines(c->err), 1, "expected one line on stderr, got:\n%s", c->err);
+    cr_assert(strncmp(c->err, "trapeze: ", 9) == 0, "stderr should start with 'trapeze: ': %s", c->err);
+    cr_assert(strstr(c->err, what), "stderr should mention '%s': %s", what, c->err);
+}
+
+static struct cli c;
+static char kernel[64];
+
+/* Write `code` as a kernel file in `kernel`. */
+static void make_kernel(const uint8_t *code, size_t len)
+{
+    kimage_write_file(kernel, code, len);
+}
+
+static void cleanup(void)
+{
+    if (kernel[0])
+        unlink(kernel);
+    kernel[0] = '\0';
+}
+
+TestSuite(cli, .fini = cleanup);
+
+Test(cli, help_lists_commands)
+{
+    cli_run(&c, "--help", NULL);
+    cr_assert_eq(c.status, 0, "trapeze --help: expected status 0, got %d", c.status);
+    cr_assert(strstr(c.out, "run"), "help should list 'run':\n%s", c.out);
+}
+
+Test(cli, run_help_documents_every_option)
+{
+    static const char *const opts[] = { "--mem", "--hda", "--hdb", "--serial", "--input", "--max-insns",
+                                        "--stats", "--trace", "--gdb", "--vga", "--realtime", "--module" };
+    cli_run(&c, "run", "--help", NULL);
+    cr_assert_eq(c.status, 0, "trapeze run --help: expected 0, got %d", c.status);
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+        cr_assert(strstr(c.out, opts[i]), "run --help should document %s", opts[i]);
+    cr_assert(strstr(c.out, "exit status"), "run --help should document exit statuses");
+}
+
+Test(cli, no_arguments_is_usage_error)
+{
+    cli_run(&c, NULL);
+    cr_assert_eq(c.status, 2, "expected 2, got %d", c.status);
+}
+
+Test(cli, unknown_command)
+{
+    cli_run(&c, "frobnicate", NULL);
+    cr_assert_eq(c.status, 2, "expected 2, got %d", c.status);
+    expect_one_line(&c, "unknown command");
+}
+
+Test(cli, unknown_option)
+{
+    cli_run(&c, "run", "--frobnicate", "k.elf", NULL);
+    cr_assert_eq(c.status, 2, "expected 2, got %d", c.status);
+    expect_one_line(&c, "--help");
+}
+
+Test(cli, bad_memory_size)
+{
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--mem", "12Q", kernel, NULL);
+    cr_assert_eq(c.status, 2, "--mem 12Q: expected 2, got %d", c.status);
+    cli_run(&c, "run", "--mem", "1M", kernel, NULL);
+    cr_assert_eq(c.status, 2, "--mem 1M: expected 2, got %d", c.status);
+    expect_one_line(&c, "memory size");
+    cli_run(&c, "run", "--mem", "4G", kernel, NULL);
+    cr_assert_eq(c.status, 2, "--mem 4G: expected 2, got %d", c.status);
+}
+
+Test(cli, missing_kernel_file)
+{
+    cli_run(&c, "run", "/nonexistent/k.elf", NULL);
+    cr_assert_eq(c.status, 2, "expected 2, got %d", c.status);
+    expect_one_line(&c, "trapeze: /nonexistent/k.elf: ");
+}
+
+Test(cli, bad_image_is_one_line_and_status_2)
+{
+    strcpy(kernel, "/tmp/trapeze-bad-XXXXXX");
+    int fd = mkstemp(kernel);
+    cr_assert(write(fd, "#!/bin/sh\necho not a kernel\n", 28) == 28);
+    close(fd);
+    cli_run(&c, "run", kernel, NULL);
+    cr_assert_eq(c.status, 2, "expected 2, got %d", c.status);
+    char want[96];
+    snprintf(want, sizeof(want), "trapeze: %s: ", kernel);
+    expect_one_line(&c, want);
+}
+
+Test(cli, guest_exit_status_and_serial_output)
+{
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "expected the guest's 0x21, got %d (%s)", c.status, c.err);
+    cr_assert_str_eq(c.out, "ok\n");
+    cr_assert_str_eq(c.err, "", "a guest exit prints nothing on stderr");
+}
+
+Test(cli, serial_to_a_file)
+{
+    char path[] = "/tmp/trapeze-serial-XXXXXX";
+    close(mkstemp(path));
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--serial", path, kernel, NULL);
+    int fd = open(path, O_RDONLY);
+    char buf[64];
+    slurp(fd, buf, sizeof(buf));
+    unlink(path);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d", c.status);
+    cr_assert_str_eq(buf, "ok\n");
+    cr_assert_str_eq(c.out, "");
+}
+
+Test(cli, kernel_command_line_after_dashdash)
+{
+    make_kernel(kernel_cmdline, sizeof(kernel_cmdline));
+    cli_run(&c, "run", kernel, "--", "a", "b=c", NULL);
+    char want[96];
+    snprintf(want, sizeof(want), "%s a b=c", kernel);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d: %s", c.status, c.err);
+    cr_assert_str_eq(c.out, want);
+}
+
+Test(cli, triple_fault_status_4)
+{
+    make_kernel(kernel_triple, sizeof(kernel_triple));
+    cli_run(&c, "run", kernel, NULL);
+    cr_assert_eq(c.status, 4, "expected 4, got %d (%s)", c.status, c.err);
+    expect_one_line(&c, "triple fault");
+}
+
+Test(cli, budget_status_6)
+{
+    make_kernel(kernel_spin, sizeof(kernel_spin));
+    cli_run(&c, "run", "--max-insns", "5000", kernel, NULL);
+    cr_assert_eq(c.status, 6, "expected 6, got %d (%s)", c.status, c.err);
+    expect_one_line(&c, "5000");
+}
+
+Test(cli, halted_forever_status_8)
+{
+    make_kernel(kernel_cli_hlt, sizeof(kernel_cli_hlt));
+    cli_run(&c, "run", kernel, NULL);
+    cr_assert_eq(c.status, 8, "expected 8, got %d (%s)", c.status, c.err);
+    expect_one_line(&c, "halted");
+}
+
+Test(cli, reset_status_10)
+{
+    make_kernel(kernel_reset, sizeof(kernel_reset));
+    cli_run(&c, "run", "--max-insns", "100000", kernel, NULL);
+    cr_assert_eq(c.status, 10, "expected 10, got %d (%s)", c.status, c.err);
+    expect_one_line(&c, "reset");
+}
+
+/* --stats: deterministic lines, host timing only on "host:" lines. */
+Test(cli, stats_are_exact_and_host_lines_marked)
+{
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--stats", kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d", c.status);
+    cr_assert(strstr(c.err, "stats: instructions 10\n"), "10 instructions expected:\n%s", c.err);
+    cr_assert(strstr(c.err, "stats: io 0x03f8 3\n"), "3 COM1 writes expected:\n%s", c.err);
+    cr_assert(strstr(c.err, "stats: io 0x00f4 1\n"), "1 exit-port write expected:\n%s", c.err);
+    for (const char *l = c.err; *l; l = strchr(l, '\n') + 1)
+        cr_assert(strncmp(l, "stats: ", 7) == 0 || strncmp(l, "host: ", 6) == 0,
+                  "every stats line starts with 'stats: ' or 'host: ':\n%s", c.err);
+    cr_assert(strstr(c.err, "host: mips"), "MIPS should be reported on a host: line");
+}
+
+Test(cli, trace_has_one_line_per_instruction)
+{
+    char path[] = "/tmp/trapeze-trace-XXXXXX";
+    close(mkstemp(path));
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--trace", path, kernel, NULL);
+    static char buf[65536];
+    slurp(open(path, O_RDONLY), buf, sizeof(buf));
+    unlink(path);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+    int io = 0, other = 0;
+    for (const char *l = buf; *l; l = strchr(l, '\n') + 1)
+        strncmp(l, "io: ", 4) == 0 ? io++ : other++;
+    cr_assert_eq(io, 4, "expected 4 I/O lines (3 to COM1, 1 to 0xF4):\n%s", buf);
+    cr_assert_eq(other, 10, "expected 10 instruction lines:\n%s", buf);
+    cr_assert_str_eq(c.out, "ok\n", "tracing must not change the output");
+}
