@@ -291,7 +291,8 @@ static uint64_t batch_length(struct machine *m)
 }
 
 /* HLT: jump virtual time to the next deadline, when some interrupt could
- * still wake the CPU.  Returns MACHINE_RUNNING or MACHINE_HALTED. */
+ * still wake the CPU (and still might: see MACHINE_MAX_IDLE_WAKEUPS).
+ * Returns MACHINE_RUNNING or MACHINE_HALTED. */
 static enum machine_stop on_hlt(struct machine *m)
 {
     if (!(m->cpu.eflags & FLAG_IF)) {
@@ -306,6 +307,15 @@ static enum machine_stop on_hlt(struct machine *m)
         if (m->cpu.intr)
             return MACHINE_RUNNING;
         stop(m, MACHINE_HALTED, "guest halted with no timer armed at EIP 0x%08" PRIx32, m->cpu.eip);
+        return m->stop;
+    }
+    if (m->cpu.icount != m->halt_icount) {
+        m->halt_icount = m->cpu.icount;
+        m->idle_wakeups = 0;
+    }
+    if (++m->idle_wakeups > MACHINE_MAX_IDLE_WAKEUPS) {
+        stop(m, MACHINE_HALTED, "guest halted: %d timer deadlines passed and no interrupt reached the CPU (EIP 0x%08" PRIx32 ")",
+             MACHINE_MAX_IDLE_WAKEUPS, m->cpu.eip);
         return m->stop;
     }
     uint64_t now = clock_now(&m->clock);

@@ -38,6 +38,10 @@
 #define MACHINE_MAX_RAM     (3ull << 30)   /* below the APICs' MMIO at 0xFEC00000 */
 #define MACHINE_ISA_IRQS    16
 
+/* A halted CPU that sees this many timer deadlines pass without executing
+ * an instruction (a periodic timer whose IRQ is masked) is halted forever. */
+#define MACHINE_MAX_IDLE_WAKEUPS 100000
+
 /* IBM PC/AT Technical Reference: the first serial port. */
 #define MACHINE_COM1_BASE   0x3F8          /* 16550 UART, IRQ 4 */
 #define MACHINE_COM1_IRQ    4
@@ -88,6 +92,8 @@ struct machine {
     enum machine_stop stop;        /* set by callbacks; MACHINE_RUNNING while running */
     int exit_status;               /* for MACHINE_EXITED: (value << 1) | 1 */
     char report[160];              /* one line saying why the machine stopped */
+    uint64_t halt_icount;          /* icount when the CPU last halted */
+    uint64_t idle_wakeups;         /* deadlines skipped since then with no instruction */
 
     /* statistics (--stats) */
     bool irq_level[MACHINE_ISA_IRQS];

@@ -119,4 +119,40 @@ static const uint8_t kernel_timer[] = {
     0x00, 0x00, 0x00, 0x00,
 };
 
+/* A timer ticks every 1 ms but its IRQ is masked: HLT never wakes. */
+static const uint8_t kernel_masked_timer[] = {
+    0xb0, 0xff, 0xe6, 0x21,          /* OCW1: mask every IRQ on the master */
+    0xb0, 0x34, 0xe6, 0x43,          /* PIT: ch0, lo/hi, mode 2 */
+    0xb0, 0xa9, 0xe6, 0x40,          /* count low 0xa9 */
+    0xb0, 0x04, 0xe6, 0x40,          /* count high 0x04 */
+    0xfb,                            /* sti */
+    0xf4,                            /* 1: hlt */
+    0xeb, 0xfd,                      /* jmp 1b */
+};
+
+/* Echo COM1 input (polling LSR.DR) up to a newline, then exit. */
+static const uint8_t kernel_echo[] = {
+    0x66, 0xba, 0xfd, 0x03,          /* 1: mov $0x3fd,%dx */
+    0xec,                            /* in (%dx),%al */
+    0xa8, 0x01,                      /* test $1,%al (data ready) */
+    0x74, 0xf7,                      /* je 1b */
+    0x66, 0xba, 0xf8, 0x03,          /* mov $0x3f8,%dx */
+    0xec,                            /* in (%dx),%al */
+    0xee,                            /* out %al,(%dx) */
+    0x3c, 0x0a,                      /* cmp $'\n',%al */
+    0x75, 0xed,                      /* jne 1b */
+    0x66, 0xba, 0xf4, 0x00,          /* mov $0xf4,%dx */
+    0xb0, 0x10,                      /* mov $0x10,%al */
+    0xee,                            /* out %al,(%dx) */
+};
+
+/* Write "Hi" in grey on black in the top-left corner of the CGA screen. */
+static const uint8_t kernel_vga[] = {
+    0x66, 0xc7, 0x05, 0x00, 0x80, 0x0b, 0x00, 0x48, 0x07,  /* movw $0x0748,0xb8000 */
+    0x66, 0xc7, 0x05, 0x02, 0x80, 0x0b, 0x00, 0x69, 0x07,  /* movw $0x0769,0xb8002 */
+    0x66, 0xba, 0xf4, 0x00,          /* mov $0xf4,%dx */
+    0xb0, 0x10,                      /* mov $0x10,%al */
+    0xee,                            /* out %al,(%dx) */
+};
+
 #endif

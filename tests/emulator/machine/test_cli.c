@@ -260,3 +260,34 @@ Test(cli, trace_has_one_line_per_instruction)
     cr_assert_eq(other, 10, "expected 10 instruction lines:\n%s", buf);
     cr_assert_str_eq(c.out, "ok\n", "tracing must not change the output");
 }
+
+Test(cli, serial_input_from_a_file)
+{
+    char path[] = "/tmp/trapeze-input-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(write(fd, "hello\nrest", 10) == 10);
+    close(fd);
+    make_kernel(kernel_echo, sizeof(kernel_echo));
+    cli_run(&c, "run", "--input", path, "--max-insns", "1000000", kernel, NULL);
+    unlink(path);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+    cr_assert_str_eq(c.out, "hello\n", "the kernel echoes up to the newline");
+}
+
+Test(cli, vga_dumps_the_screen)
+{
+    make_kernel(kernel_vga, sizeof(kernel_vga));
+    cli_run(&c, "run", "--vga", kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+    cr_assert_str_eq(c.out, "Hi\n");
+}
+
+Test(cli, option_values_with_equals_and_modules)
+{
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--mem=256M", "--module", kernel, "--module", "/nonexistent,x", kernel, NULL);
+    cr_assert_eq(c.status, 2, "a missing module is a bad image: expected 2, got %d", c.status);
+    expect_one_line(&c, "trapeze: /nonexistent: ");
+    cli_run(&c, "run", "--mem=256M", "--module", kernel, kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+}

@@ -98,6 +98,18 @@ Test(machine, hlt_with_nothing_armed_halts_forever)
     run_free(&r);
 }
 
+/* A masked periodic timer keeps expiring but never wakes the CPU: the
+ * machine gives up after MACHINE_MAX_IDLE_WAKEUPS deadlines. */
+Test(machine, hlt_with_a_masked_timer_halts_forever)
+{
+    struct run r;
+    run_kernel(&r, kernel_masked_timer, sizeof(kernel_masked_timer), 100000, NULL);
+    cr_assert_eq(r.stop, MACHINE_HALTED, "expected halted, got %d (%s)", r.stop, r.m->report);
+    cr_assert_eq(r.m->cpu.icount, 10, "expected the 10 instructions before HLT, got %llu",
+                 (unsigned long long)r.m->cpu.icount);
+    run_free(&r);
+}
+
 Test(machine, instruction_budget_stops_exactly)
 {
     struct run r;
