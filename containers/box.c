@@ -255,7 +255,7 @@ static int box_parent_release(int go_fd, int err_fd)
 }
 
 /* Parent: wait for the box, report an OOM kill; CMD's status. */
-static int box_parent_wait(struct cgroup *cg, pid_t child)
+static int box_parent_wait(const struct box_config *cfg, struct cgroup *cg, pid_t child)
 {
     int status = ns_pid_wait(child);
 
@@ -263,7 +263,8 @@ static int box_parent_wait(struct cgroup *cg, pid_t child)
     if (status < 0)
         return BOX_EXIT_RUNTIME;
     if (cgroup_oom_killed(cg))
-        explain_error("the container was killed by the OOM killer: it went over its memory limit");
+        explain_error("the container was killed by the OOM killer: it went over its memory "
+                      "limit of %llu bytes", (unsigned long long)cfg->limits.memory_bytes);
     return status;
 }
 
@@ -273,8 +274,8 @@ static int box_parent(const struct box_config *cfg, struct cgroup *cg, int fds[4
     int rc, go_fd = fds[1], err_fd = fds[2];
     pid_t child;
 
-    child = (pid_t)explain_sys(syscall(SYS_clone, box_clone_flags(cfg->mechs) | SIGCHLD, 0, 0, 0, 0),
-                               "clone(%#x | SIGCHLD)", box_clone_flags(cfg->mechs));
+    /* the raw system call: like fork(), new namespaces, no new stack needed */
+    child = (pid_t)syscall(SYS_clone, box_clone_flags(cfg->mechs) | SIGCHLD, 0, 0, 0, 0);
     if (child == 0) {
         close(fds[1]);
         close(fds[2]);
@@ -282,6 +283,7 @@ static int box_parent(const struct box_config *cfg, struct cgroup *cg, int fds[4
     }
     close(fds[0]);
     close(fds[3]);
+    explain_sys(child, "clone(%#x | SIGCHLD)", box_clone_flags(cfg->mechs));
     if (child < 0) {
         box_clone_complain(errno, cfg->mechs);
         close(go_fd);
@@ -299,7 +301,7 @@ static int box_parent(const struct box_config *cfg, struct cgroup *cg, int fds[4
         ns_pid_wait(child);
         return rc < 0 ? BOX_EXIT_RUNTIME : rc;
     }
-    return box_parent_wait(cg, child);
+    return box_parent_wait(cfg, cg, child);
 }
 
 /* Check the rootfs exists and is a directory, and make it absolute into out;
