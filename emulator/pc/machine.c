@@ -60,7 +60,7 @@ static uint32_t m_io_in(void *opaque, uint16_t port, unsigned size)
     count_io(m, port);
     uint32_t val = bus_io_read(&m->bus, port, size);
     if (m->cfg.trace)
-        fprintf(m->cfg.trace, "io: in%u  0x%04x -> 0x%x\n", size * 8, port, val);
+        trace_io(m->cfg.trace, port, val, size, TRACE_IN);
     return val;
 }
 
@@ -70,15 +70,17 @@ static void m_io_out(void *opaque, uint16_t port, uint32_t val, unsigned size)
     struct machine *m = opaque;
     count_io(m, port);
     if (m->cfg.trace)
-        fprintf(m->cfg.trace, "io: out%u 0x%04x <- 0x%x\n", size * 8, port, val);
+        trace_io(m->cfg.trace, port, val, size, TRACE_OUT);
     bus_io_write(&m->bus, port, val, size);
 }
 
 /* The CPU's INTR pin: the local APIC has an interrupt to deliver, or the
- * 8259A raises INT (which a PC wires to LINT0 in virtual-wire mode). */
+ * 8259A raises INT and LINT0 passes it through (virtual-wire mode, MP spec
+ * 3.6.2.2: how firmware leaves a PC, until the kernel switches to the APICs). */
 static void update_intr(struct machine *m)
 {
-    cpu_set_intr(&m->cpu, lapic_pending(&m->lapic) || pic_intr(&m->pic));
+    bool pic = pic_intr(&m->pic) && lapic_extint_enabled(&m->lapic);
+    cpu_set_intr(&m->cpu, lapic_pending(&m->lapic) >= 0 || pic);
 }
 
 /* INTA: the local APIC first (its interrupts come from the I/O APIC and its
@@ -86,8 +88,12 @@ static void update_intr(struct machine *m)
 static int m_intr_ack(void *opaque)
 {
     struct machine *m = opaque;
-    int vector = lapic_pending(&m->lapic) ? lapic_ack(&m->lapic) : pic_ack(&m->pic);
+    int vector = lapic_pending(&m->lapic) >= 0 ? lapic_ack(&m->lapic) : pic_ack(&m->pic);
     update_intr(m);
+    if (m->cfg.trace) {
+        trace_event(m->cfg.trace, &m->cpu, EVENT_EXTINT, vector, false, 0);
+        m->traced_vectors[vector & 0xFF]++;
+    }
     return vector;
 }
 
@@ -330,8 +336,11 @@ static enum machine_stop on_triple_fault(struct machine *m)
 {
     const struct cpu_exit_info *x = &m->cpu.exit;
     const char *name = vector_name(x->vector);
-    stop(m, MACHINE_TRIPLE_FAULT, "triple fault: %s (vector %u) error code 0x%" PRIx32 " at EIP 0x%08" PRIx32,
-         name ? name : "interrupt", x->vector, x->has_error ? x->error : 0, x->eip);
+    char error[32] = "";
+    if (x->has_error)
+        snprintf(error, sizeof(error), " error code 0x%" PRIx32, x->error);
+    stop(m, MACHINE_TRIPLE_FAULT, "triple fault: %s (vector %u)%s at EIP 0x%08" PRIx32,
+         name ? name : "interrupt", x->vector, error, x->eip);
     return m->stop;
 }
 
@@ -365,16 +374,42 @@ static enum machine_stop handle_exit(struct machine *m, enum cpu_exit e)
     return m->stop;
 }
 
-/* One trace line per event delivered since the last call (--trace). */
+/* A trace line for each exception or INT n the last instruction raised
+ * (external interrupts are traced at INTA), in vector order.  The CPU
+ * records the last raised event in cpu->exit. */
 static void trace_events(struct machine *m)
 {
+    const struct cpu_exit_info *x = &m->cpu.exit;
     for (unsigned v = 0; v < 256; v++) {
         if (m->cpu.stat_vectors[v] == m->traced_vectors[v])
             continue;
-        const char *name = vector_name(v);
-        fprintf(m->cfg.trace, "event: vector %u%s%s\n", v, name ? " " : "", name ? name : "");
+        bool known = x->vector == v;
+        trace_event(m->cfg.trace, &m->cpu, known ? x->kind : EVENT_EXCEPTION, (int)v,
+                    known && x->has_error, x->error);
         m->traced_vectors[v] = m->cpu.stat_vectors[v];
     }
+}
+
+/* One instruction, traced.  A pending interrupt is delivered first on its
+ * own (cpu_run with no budget), so the handler's first instruction gets a
+ * trace line before it executes. */
+static enum cpu_exit step_traced(struct machine *m)
+{
+    enum cpu_exit e = cpu_run(&m->cpu, 0);
+    if (e != CPU_EXIT_BUDGET)
+        return e;
+    trace_insn(m->cfg.trace, &m->cpu);
+    e = cpu_step(&m->cpu);
+    trace_events(m);
+    return e;
+}
+
+/* Run n instructions, or one if single. */
+static enum cpu_exit run_cpu(struct machine *m, uint64_t n, bool single)
+{
+    if (!single)
+        return cpu_run(&m->cpu, n);
+    return m->cfg.trace ? step_traced(m) : cpu_step(&m->cpu);
 }
 
 /* Run one batch (or one instruction), then fire due timers and poll input. */
@@ -383,13 +418,11 @@ static enum machine_stop run_slice(struct machine *m, bool single)
     uint64_t n = batch_length(m);
     if (n == 0)
         return on_budget(m);
+    if (single)
+        n = 1;
     m->clock.batch_end = clock_now(&m->clock) + n;
-    if (single && m->cfg.trace)
-        trace_insn(m->cfg.trace, &m->cpu);
-    enum cpu_exit e = single ? cpu_step(&m->cpu) : cpu_run(&m->cpu, n);
+    enum cpu_exit e = run_cpu(m, n, single);
     m->clock.batch_end = 0;
-    if (single && m->cfg.trace)
-        trace_events(m);
     clock_run_expired(&m->clock);
     uart_poll(&m->uart);
     if (single && e == CPU_EXIT_BUDGET)

@@ -310,7 +310,9 @@ static int run_machine(struct machine *m, const struct run_args *a)
     int status;
     if (a->gdb_port) {
         struct gdb_target t = { .cpu = &m->cpu, .ctx = m, .resume = gdb_resume };
-        status = gdb_serve(&t, (uint16_t)a->gdb_port);
+        int rc = gdb_serve(&t, (uint16_t)a->gdb_port);
+        status = rc < 0 ? complain("gdb on port %ld: %s", a->gdb_port, strerror(-rc))
+                        : stop_status(m, m->stop);
     } else {
         enum machine_stop s = machine_run(m);
         status = stop_status(m, s);

@@ -18,6 +18,9 @@ struct run {
     char out[4096];
 };
 
+/* Where run_kernel() traces to (NULL: no trace). */
+static FILE *run_trace;
+
 /* Boot `code` with the given instruction budget and kernel arguments; run
  * it to the end; collect COM1 output.  The caller frees with run_free(). */
 static void run_kernel(struct run *r, const uint8_t *code, size_t len,
@@ -27,7 +30,8 @@ static void run_kernel(struct run *r, const uint8_t *code, size_t len,
     char err[256];
     FILE *out = tmpfile();
     cr_assert(out, "tmpfile");
-    struct machine_config cfg = { .serial_out = fileno(out), .serial_in = -1, .max_insns = max_insns };
+    struct machine_config cfg = { .serial_out = fileno(out), .serial_in = -1, .max_insns = max_insns,
+                                  .trace = run_trace };
     r->m = malloc(sizeof(*r->m));
     cr_assert(r->m, "out of memory");
     cr_assert_eq(machine_init(r->m, &cfg, err, sizeof(err)), 0, "machine_init: %s", err);
@@ -191,4 +195,34 @@ Test(machine, random_kernels_end_cleanly, .timeout = 300)
         cr_assert(r.m->cpu.icount <= 200000, "seed %d: budget overrun", seed);
         run_free(&r);
     }
+}
+
+/* Tracing single-steps the CPU: it must not change what the guest does,
+ * and every retired instruction gets exactly one line. */
+Test(machine, tracing_changes_nothing_but_sees_everything)
+{
+    struct run plain, traced;
+    run_kernel(&plain, kernel_timer, sizeof(kernel_timer), 1000000, NULL);
+    run_trace = tmpfile();
+    run_kernel(&traced, kernel_timer, sizeof(kernel_timer), 1000000, NULL);
+    cr_assert_str_eq(traced.out, plain.out);
+    cr_assert_eq(traced.m->cpu.icount, plain.m->cpu.icount, "instructions: %llu traced, %llu not",
+                 (unsigned long long)traced.m->cpu.icount, (unsigned long long)plain.m->cpu.icount);
+    cr_assert_eq(cpu_vtime(&traced.m->cpu), cpu_vtime(&plain.m->cpu), "virtual time differs");
+    rewind(run_trace);
+    char line[256];
+    uint64_t insns = 0, events = 0;
+    while (fgets(line, sizeof(line), run_trace)) {
+        if (strstr(line, " event: interrupt 32"))
+            events++;
+        else if (strncmp(line, "io: ", 4) != 0)
+            insns++;
+    }
+    fclose(run_trace);
+    run_trace = NULL;
+    cr_assert_eq(insns, plain.m->cpu.icount, "one trace line per instruction: %llu lines, %llu instructions",
+                 (unsigned long long)insns, (unsigned long long)plain.m->cpu.icount);
+    cr_assert_eq(events, 3, "expected 3 timer interrupt lines, got %llu", (unsigned long long)events);
+    run_free(&plain);
+    run_free(&traced);
 }
