@@ -221,6 +221,9 @@ static int wire_devices(struct machine *m, char *err, size_t errlen)
     rc |= debugport_init(&m->dbg, b, m->cfg.serial_out, on_debug_exit, m);
     if (rc)
         return fail(err, errlen, -EBUSY, "device wiring failed (bus full or overlapping ports)");
+    /* Firmware gives the I/O APIC the ID the MP table reports (82093AA
+     * datasheet 3.2.1: IOAPICID bits 27:24; reset leaves it 0). */
+    m->ioapic.id = (uint32_t)FW_IOAPIC_ID << 24;
     return attach_disks(m, err, errlen);
 }
 
@@ -240,7 +243,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
 void machine_destroy(struct machine *m)
 {
-    ide_destroy(&m->ide);
+    ide_close(&m->ide);
     if (m->ram)
         munmap(m->ram, m->ram_size);
     m->ram = NULL;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef TRAPEZE_BIN
@@ -290,4 +291,38 @@ Test(cli, option_values_with_equals_and_modules)
     expect_one_line(&c, "trapeze: /nonexistent: ");
     cli_run(&c, "run", "--mem=256M", "--module", kernel, kernel, NULL);
     cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+}
+
+Test(cli, disk_images_are_attached)
+{
+    char disk[] = "/tmp/trapeze-disk-XXXXXX";
+    int fd = mkstemp(disk);
+    cr_assert(ftruncate(fd, 512 * 64) == 0);
+    close(fd);
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--hda", disk, "--hdb", disk, kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+    cli_run(&c, "run", "--hda", "/nonexistent/disk.img", kernel, NULL);
+    unlink(disk);
+    cr_assert_eq(c.status, 2, "a missing disk image: expected 2, got %d", c.status);
+    expect_one_line(&c, "/nonexistent/disk.img");
+}
+
+/* The timer kernel with the PIT count at 0xFFFF: 3 periods of 65535 /
+ * 1193182 s = 165 ms of virtual time, which --realtime makes wall time. */
+Test(cli, realtime_paces_virtual_time)
+{
+    uint8_t slow[sizeof(kernel_timer)];
+    memcpy(slow, kernel_timer, sizeof(slow));
+    cr_assert(slow[0x4b] == 0xa9 && slow[0x4f] == 0x04, "count bytes moved in kernel_timer");
+    slow[0x4b] = slow[0x4f] = 0xff;
+    make_kernel(slow, sizeof(slow));
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cli_run(&c, "run", "--realtime", kernel, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d (%s)", c.status, c.err);
+    cr_assert_str_eq(c.out, "ttt");
+    cr_assert(ms >= 160, "--realtime: 165 ms of guest time took only %.1f ms", ms);
 }
