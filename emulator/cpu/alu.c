@@ -260,7 +260,7 @@ static uint32_t rotate_carry(struct cpu *c, bool left, uint32_t d, uint8_t count
     r = (uint32_t)wide & alu_mask(size);
     cf = (wide >> bits) & 1;
     if (left)
-        set_cf_of(c, cf, !(r & sign) != cf);
+        set_cf_of(c, cf, !!(r & sign) != cf);
     else
         set_cf_of(c, cf, !(r & sign) != !(r & (sign >> 1)));
     return r;
@@ -286,7 +286,7 @@ static uint32_t shift(struct cpu *c, enum shift_op op, uint32_t d, uint8_t n, un
     } else {
         r = d << n;
         cf = n <= bits && ((d >> (bits - n)) & 1);
-        alu_set_res(c, r, cf_of(cf, !(r & sign) != cf), size);
+        alu_set_res(c, r, cf_of(cf, !!(r & sign) != cf), size);
     }
     return r & alu_mask(size);
 }

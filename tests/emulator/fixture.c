@@ -84,6 +84,7 @@ void fix_code(struct fixture *f, const void *bytes, size_t len)
 {
     fix_poke(f, FIX_CODE, bytes, len);
     f->cpu.eip = FIX_CODE;
+    f->cpu.halted = false;
 }
 
 uint8_t fix_read8(const struct fixture *f, uint32_t paddr)

@@ -51,7 +51,7 @@ void fix_free(struct fixture *f);
 /* Copy bytes into RAM at a physical address. */
 void fix_poke(struct fixture *f, uint32_t paddr, const void *bytes, size_t len);
 
-/* Put code at FIX_CODE and point EIP at it. */
+/* Put code at FIX_CODE and point EIP at it (leaving the HLT state, if any). */
 void fix_code(struct fixture *f, const void *bytes, size_t len);
 
 /* Little-endian RAM reads and writes at a physical address. */
