@@ -25,8 +25,8 @@
 _start:
     movl $boot_stack_top, %esp
     xorl %ebp, %ebp                /* end of the frame-pointer chain */
-    pushl $0
-    popfl                          /* known EFLAGS: IF=0, DF=0, IOPL=0 */
+    cli                            /* Multiboot 3.2 promises IF=0; make sure */
+    cld                            /* C code expects DF=0 */
     pushl %ebx                     /* Multiboot information */
     pushl %eax                     /* Multiboot magic */
     call rt_start                  /* never returns */

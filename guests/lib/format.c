@@ -132,3 +132,28 @@ int format(format_sink *sink, void *arg, const char *fmt, va_list ap)
     va_end(args);
     return o.count;
 }
+
+struct buf_out {
+    char *buf;
+    int size, len;
+};
+
+/* format_sink that fills a buffer, dropping what does not fit. */
+static void buf_sink(char c, void *arg)
+{
+    struct buf_out *b = arg;
+    if (b->len < b->size - 1)
+        b->buf[b->len++] = c;
+}
+
+int format_buf(char *buf, int size, const char *fmt, ...)
+{
+    struct buf_out b = { buf, size, 0 };
+    va_list ap;
+    va_start(ap, fmt);
+    format(buf_sink, &b, fmt, ap);
+    va_end(ap);
+    if (size > 0)
+        buf[b.len] = '\0';
+    return b.len;
+}

@@ -14,4 +14,8 @@ typedef void format_sink(char c, void *arg);
  */
 int format(format_sink *sink, void *arg, const char *fmt, va_list ap);
 
+/* Format into buf (at most size - 1 bytes and a NUL).  Returns the length written. */
+int format_buf(char *buf, int size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif
