@@ -307,7 +307,7 @@ Test(mount, read_only_rootfs)
 
 /* ---------------------------------------------------------------- cgroups */
 
-Test(cgroup, memory_hog_is_oom_killed_and_reported, .timeout = 60)
+Test(cgroup, memory_hog_is_oom_killed_and_reported, .timeout = 30)
 {
     struct box_proc p;
 
@@ -320,7 +320,7 @@ Test(cgroup, memory_hog_is_oom_killed_and_reported, .timeout = 60)
     cr_assert_null(strstr(p.out, "allocated"), "the hog finished: '%s'", p.out);
 }
 
-Test(cgroup, fork_bomb_is_bounded, .timeout = 60)
+Test(cgroup, fork_bomb_is_bounded, .timeout = 30)
 {
     struct box_proc p;
     int forked = -1, status;
