@@ -150,6 +150,19 @@ Test(machine, timer_interrupts_wake_hlt)
     run_free(&r);
 }
 
+/* ISA IRQ0 reaches the CPU through I/O APIC pin 2, as the MP table says. */
+Test(machine, timer_interrupts_through_the_apics)
+{
+    struct run r;
+    run_kernel(&r, kernel_apic_timer, sizeof(kernel_apic_timer), 1000000, NULL);
+    cr_assert_eq(r.stop, MACHINE_EXITED, "expected exit, got %d (%s)", r.stop, r.m->report);
+    cr_assert_str_eq(r.out, "aaa");
+    cr_assert_eq(r.m->cpu.stat_vectors[0x30], 3, "vector 0x30 deliveries: expected 3, got %llu",
+                 (unsigned long long)r.m->cpu.stat_vectors[0x30]);
+    cr_assert_eq(r.m->cpu.stat_vectors[0x20], 0, "nothing should come through the masked 8259A");
+    run_free(&r);
+}
+
 /* Statistics without the host: lines, into buf. */
 static void stats_text(struct machine *m, char *buf, size_t len)
 {
