@@ -79,7 +79,7 @@ void sm_free(struct sm *m);
 /* Copy code (or data) bytes into RAM. */
 void sm_put(struct sm *m, uint32_t addr, const void *bytes, size_t n);
 #define SM_CODE_AT(m, addr, ...) \
-    do { static const uint8_t b_[] = { __VA_ARGS__ }; sm_put(m, addr, b_, sizeof b_); } while (0)
+    do { const uint8_t b_[] = { __VA_ARGS__ }; sm_put(m, addr, b_, sizeof b_); } while (0)
 
 uint32_t sm_rd32(const struct sm *m, uint32_t addr);
 void sm_wr32(struct sm *m, uint32_t addr, uint32_t v);
