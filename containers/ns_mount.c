@@ -7,7 +7,7 @@
  *      box mounts propagates back to the host through shared peer groups;
  *   2. bind-mount the rootfs onto itself: pivot_root(2) wants a mount point;
  *   3. mount inside it a fresh /proc (which, in a new PID namespace, shows only
- *      the box), a tmpfs /dev holding only null, zero, random, urandom and tty
+ *      the box; procmask.c hides or freezes its files that reach the host), a tmpfs /dev holding only null, zero, random, urandom and tty
  *      (bind-mounted from the host's, which works in a user namespace where
  *      mknod does not), and a tmpfs /tmp;  /proc has to be mounted *before*
  *      the host's / goes away: in a user namespace the kernel only allows a new
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "explain.h"
+#include "procmask.h"
 
 /* The devices of a minimal /dev: what the OCI runtime spec (config-linux.md,
  * "Default Devices") requires of every container, /dev/console and /dev/ptmx
@@ -58,7 +59,7 @@ static const struct { unsigned long st, ms; } ns_mount_locked[] = {
 };
 
 /* mount(2), traced; 0 or -errno. */
-static int ns_mount_do(const char *src, const char *dst, const char *type,
+int ns_mount_do(const char *src, const char *dst, const char *type,
                        unsigned long flags, const char *data)
 {
     if (explain_sys(mount(src, dst, type, flags, data), "mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
@@ -107,11 +108,14 @@ static int ns_mount_dev(void)
     return rc;
 }
 
-/* Step 3: /proc, /dev, /tmp inside the rootfs (cwd); 0 or -errno. */
+/* Step 3: /proc (its dangerous files hidden), /dev, /tmp inside the rootfs
+ * (cwd); 0 or -errno. */
 static int ns_mount_filesystems(void)
 {
     int rc = ns_mount_do("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
+    if (rc == 0)
+        rc = procmask_apply();
     if (rc == 0)
         rc = ns_mount_dev();
     if (rc == 0)
@@ -132,18 +136,18 @@ static int ns_mount_pivot(void)
     return 0;
 }
 
-/* Step 5: remount / read-only, repeating its locked flags; 0 or -errno. */
-static int ns_mount_read_only(void)
+/* Remount the mount at path read-only, repeating its locked flags; 0 or -errno. */
+int ns_mount_read_only(const char *path)
 {
     unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
     struct statvfs sv;
 
-    if (statvfs("/", &sv) < 0)
+    if (statvfs(path, &sv) < 0)
         return -errno;
     for (size_t i = 0; i < ARRAY_SIZE(ns_mount_locked); i++)
         if (sv.f_flag & ns_mount_locked[i].st)
             flags |= ns_mount_locked[i].ms;
-    return ns_mount_do(NULL, "/", NULL, flags, NULL);
+    return ns_mount_do(NULL, path, NULL, flags, NULL);
 }
 
 /* The five steps above, in the child's new mount namespace; 0 or -errno. */
@@ -158,7 +162,7 @@ static int ns_mount_child(const struct box_config *cfg)
     if (rc == 0)
         rc = ns_mount_pivot();
     if (rc == 0 && cfg->read_only)
-        rc = ns_mount_read_only();
+        rc = ns_mount_read_only("/");
     return rc;
 }
 
