@@ -91,6 +91,11 @@ unsigned diff_compare(const struct diff_state *want, const struct diff_state *go
     return d.count > LISTED_MAX ? d.count - 1 : d.count;
 }
 
+uint32_t diff_undef_mask(const struct diff_meta *m, const struct diff_state *native)
+{
+    return native->vector == DIFF_NO_FAULT ? m->undef : m->undef_any;
+}
+
 static void print_regs(FILE *f, const char *label, const struct diff_state *s)
 {
     fprintf(f, "  %-12s", label);
@@ -117,6 +122,6 @@ void diff_report_print(FILE *f, const struct diff_report *r)
     print_regs(f, "native:", r->native);
     print_regs(f, "interpreter:", r->emu);
     fprintf(f, "  interpreter stopped on: %s\n", r->emu_exit);
-    fprintf(f, "  undefined (masked) flags: %03x\n", r->m->undef);
+    fprintf(f, "  undefined (masked) flags: %03x\n", diff_undef_mask(r->m, r->native));
     fprintf(f, "  differences:\n%s", r->differences);
 }

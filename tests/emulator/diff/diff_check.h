@@ -15,6 +15,10 @@
 unsigned diff_compare(const struct diff_state *want, const struct diff_state *got,
                       uint32_t undef, char *text, size_t textlen);
 
+/* The status flags to ignore for a case: those undefined at its end, or,
+ * when the native run stopped on an exception, at any point of it. */
+uint32_t diff_undef_mask(const struct diff_meta *m, const struct diff_state *native);
+
 /* Everything a reader needs to reproduce and understand one mismatch. */
 struct diff_report {
     const char *test;           /* Criterion test name, for --filter */

@@ -40,6 +40,7 @@ enum { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 #define ESC_0F     0x0fu
 #define PFX_REP    0xf3u
 #define PFX_REPNE  0xf2u
+#define PFX_LOCK   0xf0u
 
 /* ModRM and SIB, SDM Vol. 2A 2.1.5:
  *
@@ -72,6 +73,9 @@ struct gen {
     uint32_t start;         /* where the instruction being emitted starts */
     uint32_t esp;           /* ESP as the code emitted so far leaves it */
     uint32_t avoid;         /* registers an address must not be built in (bit mask) */
+    bool lock;              /* the next memory instruction may take a LOCK prefix */
+    bool plain;             /* the next memory instruction takes no prefix at all */
+    char pfx[16];           /* prefixes to show before the next mnemonic */
     size_t dlen;            /* description length */
 };
 
@@ -216,7 +220,8 @@ static void note(struct gen *g, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    say(g, "%*s%s\n", col < 30 ? (int)(30 - col) : 1, "", text);
+    say(g, "%*s%s%s\n", col < 30 ? (int)(30 - col) : 1, "", g->pfx, text);
+    g->pfx[0] = '\0';
     g->start = g->len;
 }
 
@@ -269,6 +274,7 @@ static void flags_ready(struct gen *g, uint32_t read)
 static void flags_apply(struct gen *g, struct diff_fx fx)
 {
     g->m->undef = (g->m->undef & ~fx.written) | fx.undef;
+    g->m->undef_any |= g->m->undef;
 }
 
 /* --- operands ---------------------------------------------------------------------- */
@@ -398,10 +404,38 @@ static void emit_modrm(struct gen *g, const struct rm *o, unsigned reg)
         byte(g, o->tail[i]);
 }
 
-/* [prefix] [0F] op modrm...: the common shape. */
+/* Now and then, a segment override or (if the template allows it) LOCK
+ * before a memory operand.  ES, SS and DS are flat in both worlds (FS and GS
+ * are not: Linux uses GS for thread data), so the override must change
+ * nothing; SDM Vol. 2A 2.1.1 lists the prefixes, LOCK's rules are on the
+ * LOCK page (Vol. 2A): only read-modify-write forms with a memory
+ * destination. */
+static void mem_prefixes(struct gen *g, const struct rm *o)
+{
+    static const struct { uint8_t b; const char *name; } segs[3] = {
+        { 0x26, "es " }, { 0x36, "ss " }, { 0x3e, "ds " },
+    };
+    if (g->plain) {
+        g->plain = g->lock = false;
+        return;
+    }
+    if (o->mem && g->lock && chance(g, 30)) {
+        byte(g, PFX_LOCK);
+        strcat(g->pfx, "lock ");
+    }
+    if (o->mem && chance(g, 15)) {
+        unsigned k = below(g, 3);
+        byte(g, segs[k].b);
+        strcat(g->pfx, segs[k].name);
+    }
+    g->lock = false;
+}
+
+/* [prefixes] [0F] op modrm...: the common shape. */
 static void emit_op_rm(struct gen *g, unsigned size, bool two_byte, unsigned op,
                        const struct rm *o, unsigned reg)
 {
+    mem_prefixes(g, o);
     osize(g, size);
     if (two_byte)
         byte(g, ESC_0F);
@@ -435,6 +469,7 @@ static bool t_alu_rm(struct gen *g, unsigned dir)
     flags_ready(g, fx.read);
     pick_rm(g, &o, size, writes && dir == 0);
     reg = writes && dir == 2 ? wreg(g, size) : below(g, 8);
+    g->lock = writes && dir == 0;
     emit_op_rm(g, size, false, ext * 8 + dir + (size > 1), &o, reg);
     if (dir == 0)
         note(g, "%s %s, %s", alu_names[ext], o.text, reg_name(reg, size));
@@ -464,6 +499,7 @@ static bool t_alu_imm(struct gen *g, unsigned form)
         rm_reg(&o, EAX, size);
     } else {
         pick_rm(g, &o, size, ext != 7);
+        g->lock = ext != 7;
         emit_op_rm(g, size, false, form == 2 ? 0x83 : 0x80 + form, &o, ext);
     }
     imm(g, v, isize);
@@ -516,6 +552,7 @@ static bool t_unary(struct gen *g, unsigned form)
         return true;
     }
     pick_rm(g, &o, size, true);
+    g->lock = true;
     emit_op_rm(g, size, false, (form ? 0xfe : 0xf6) + (size > 1), &o, form ? which : 2 + which);
     note(g, "%s %s", names[form * 2 + which], o.text);
     flags_apply(g, form ? fx_incdec() : which ? fx_neg() : fx_none());
@@ -687,6 +724,7 @@ static bool t_bt(struct gen *g, unsigned by_imm)
     } else {
         pick_rm(g, &o, size, true);
     }
+    g->lock = which != 0;
     if (by_imm) {
         emit_op_rm(g, size, true, 0xba, &o, 4 + which);
         byte(g, ib);
@@ -765,6 +803,7 @@ static uint32_t skippable(struct gen *g)
     uint32_t before = g->m->undef, at = g->len;
     gen_simple(g);
     g->m->undef |= before;
+    g->m->undef_any |= g->m->undef;
     return g->len - at;
 }
 
@@ -838,6 +877,7 @@ static bool t_xchg(struct gen *g, unsigned form)
     }
     static const uint8_t ops[4] = { 0x86, 0, 0xc0, 0xb0 };
     static const char *const names[4] = { "xchg", "", "xadd", "cmpxchg" };
+    g->lock = true;
     emit_op_rm(g, size, form >= 2, ops[form] + (size > 1), &o, reg);
     note(g, "%s %s, %s", names[form], o.text, reg_name(reg, size));
     flags_apply(g, form == 2 ? fx_xadd() : form == 3 ? fx_cmpxchg() : fx_none());
@@ -865,22 +905,29 @@ static bool t_conv(struct gen *g, unsigned op)
     return true;
 }
 
-/* 8D LEA r, m with 32-bit addressing: any ModRM/SIB, any register values
- * (LEA computes, it does not access memory). */
-static void lea32(struct gen *g, unsigned size, unsigned dst)
+/* Any memory ModRM with 32-bit addressing, its SIB and displacement, for
+ * instructions that compute an address without accessing it (SDM Vol. 2A
+ * table 2-2 and 2-3: mod 00 with rm 101, or with SIB base 101, is disp32). */
+static void any_mem_modrm(struct gen *g, unsigned reg)
 {
     unsigned mod = below(g, 3), rm = below(g, 8);
     uint8_t sib = (uint8_t)below(g, 256);
     bool disp32 = mod == 2 || (mod == 0 && (rm == RM_DISP32 || (rm == RM_SIB && (sib & 7) == EBP)));
 
-    osize(g, size);
-    byte(g, 0x8d);
-    byte(g, MODRM(mod, dst, rm));
+    byte(g, MODRM(mod, reg, rm));
     if (rm == RM_SIB)
         byte(g, sib);
     imm(g, value(g), disp32 ? 4 : mod == 1 ? 1 : 0);
-    note(g, "lea %s, [modrm %02x%s] (32-bit addressing)", reg_name(dst, size),
-         MODRM(mod, dst, rm), rm == RM_SIB ? " + sib" : "");
+}
+
+/* 8D LEA r, m with 32-bit addressing: any ModRM/SIB, any register values
+ * (LEA computes, it does not access memory). */
+static void lea32(struct gen *g, unsigned size, unsigned dst)
+{
+    osize(g, size);
+    byte(g, 0x8d);
+    any_mem_modrm(g, dst);
+    note(g, "lea %s, [any 32-bit form] (see the ModRM byte)", reg_name(dst, size));
 }
 
 /* 67 8D LEA r, m with 16-bit addressing, SDM Vol. 2A table 2-1. */
@@ -1118,6 +1165,189 @@ static bool t_branch(struct gen *g, unsigned form)
     return true;
 }
 
+/* 62 /r BOUND r, m16&16 / m32&32: #BR unless lower <= index <= upper,
+ * signed (SDM Vol. 2A BOUND).  The bounds are stored first. */
+static bool t_bound(struct gen *g)
+{
+    unsigned size = wide_size(g), reg = below(g, 8);
+    uint32_t addr = data_addr(g, 2 * size, 0), lo = value(g), hi = value(g);
+    struct rm o;
+
+    if (chance(g, 50) && (int32_t)lo > (int32_t)hi) {
+        uint32_t t = lo;
+        lo = hi, hi = t;
+    }
+    set_mem(g, addr, lo, size);
+    set_mem(g, addr + size, hi, size);
+    rm_abs(&o, addr, size);
+    emit_op_rm(g, size, false, 0x62, &o, reg);
+    note(g, "bound %s, %s", reg_name(reg, size), o.text);
+    return true;
+}
+
+/* 90 NOP, F3 90 PAUSE, 66 90;  0F 1F /0 NOP r/m with any ModRM (it does not
+ * access memory: SDM Vol. 2B NOP, the recommended multi-byte sequences). */
+static void misc_nop(struct gen *g)
+{
+    static const uint8_t one[3][2] = { { 0x90, 0 }, { PFX_REP, 0x90 }, { PFX_OPSIZE, 0x90 } };
+    unsigned k = below(g, 4);
+
+    if (k < 3) {
+        byte(g, one[k][0]);
+        if (one[k][1])
+            byte(g, one[k][1]);
+        note(g, k == 1 ? "pause" : "nop");
+        return;
+    }
+    osize(g, wide_size(g));
+    byte(g, ESC_0F), byte(g, 0x1f);
+    any_mem_modrm(g, 0);
+    note(g, "nop (0f 1f /0, multi-byte)");
+}
+
+/* D7 XLAT: AL := [EBX + zero-extended AL] (SDM Vol. 2B XLAT); EBX set first. */
+static void misc_xlat(struct gen *g)
+{
+    set_reg(g, EBX, DIFF_DATA_ADDR + below(g, DIFF_PAGE_SIZE - 256));
+    byte(g, 0xd7);
+    note(g, "xlatb");
+}
+
+/* C8 ENTER iw, ib then C9 LEAVE (SDM Vol. 2A ENTER, Vol. 2B LEAVE): EBP is
+ * pointed into the stack page first, since a nesting level > 0 copies
+ * frame pointers from [EBP - 4], [EBP - 8]... */
+static bool misc_enter(struct gen *g)
+{
+    unsigned size = wide_size(g), level = below(g, 4);
+    uint16_t alloc = (uint16_t)below(g, 64);
+
+    if (!stack_room(g, 4 + 4 * (int)level + alloc + 16))
+        return false;
+    set_reg(g, EBP, g->esp + 16 + below(g, 64));
+    osize(g, size);
+    byte(g, 0xc8), imm(g, alloc, 2), byte(g, level);
+    note(g, "enter%s %u, %u", size == 2 ? "w" : "", alloc, level);
+    osize(g, size);
+    byte(g, 0xc9);
+    note(g, "leave%s", size == 2 ? "w" : "");
+    return true;
+}
+
+/* 0F C7 /1 CMPXCHG8B m64 (SDM Vol. 2A): ZF only.  Half the time EDX:EAX is
+ * loaded from the operand first, so the exchange happens. */
+static void misc_cmpxchg8b(struct gen *g)
+{
+    uint32_t addr = data_addr(g, 8, 0);
+    struct rm o;
+
+    if (chance(g, 50)) {
+        byte(g, 0xa1), imm(g, addr, 4), note(g, "mov eax, [0x%x]", addr);
+        byte(g, 0x8b), byte(g, MODRM(0, EDX, RM_DISP32)), imm(g, addr + 4, 4);
+        note(g, "mov edx, [0x%x]", addr + 4);
+    }
+    rm_abs(&o, addr, 8);
+    g->lock = true;
+    emit_op_rm(g, 0, true, 0xc7, &o, 1);
+    note(g, "cmpxchg8b qword [0x%x]", addr);
+    flags_apply(g, (struct diff_fx){ .written = DF_ZF });
+}
+
+/* FF /2 CALL r/m32 and FF /4 JMP r/m32 to a target set up first:
+ *   mov r, L; call r; jmp +1; L: ret        (or call [m] with m = L)
+ *   mov r, L; jmp r; L:                                              */
+static bool misc_indirect(struct gen *g)
+{
+    unsigned reg = wreg(g, 4), form = below(g, 3);
+    uint32_t here = DIFF_CODE_ADDR + g->len;
+    struct rm o;
+
+    if (!stack_room(g, 4))
+        return false;
+    if (form == 2) {
+        set_reg(g, reg, here + 5 + 2);
+        byte(g, 0xff), byte(g, MODRM(3, 4, reg)), note(g, "jmp *%s", reg_name(reg, 4));
+        return true;
+    }
+    if (form == 0) {
+        set_reg(g, reg, here + 5 + 2 + 2);
+        rm_reg(&o, reg, 4);
+    } else {
+        uint32_t addr = data_addr(g, 4, 0);
+        g->plain = true;                            /* so the lengths below hold: */
+        set_mem(g, addr, here + 10 + 6 + 2, 4);   /* C7 05 m32 imm32; FF 15 m32; EB 01 */
+        rm_abs(&o, addr, 4);
+    }
+    byte(g, 0xff), emit_modrm(g, &o, 2), note(g, "call *%s", o.text);
+    byte(g, 0xeb), byte(g, 1), note(g, "jmp +1");
+    byte(g, 0xc3), note(g, "ret");
+    return true;
+}
+
+static bool t_misc(struct gen *g, unsigned kind)
+{
+    switch (kind) {
+    case 0: misc_nop(g); return true;
+    case 1: misc_xlat(g); return true;
+    case 2: return misc_enter(g);
+    case 3: misc_cmpxchg8b(g); return true;
+    default: return misc_indirect(g);
+    }
+}
+
+/* Instructions that fault or trap, so the exception and the state it leaves
+ * are compared too (SDM Vol. 3A 6.3.1 vectors; 6.5: a fault reports the
+ * faulting instruction, a trap the next one):
+ *   0  0F 0B        UD2                        #UD
+ *   1  F0 01 /r     LOCK ADD r/m32, r, register destination: #UD (Vol. 2A LOCK)
+ *   2  F0 89 /r     LOCK MOV m32, r: MOV is not lockable   #UD
+ *   3  8D /r        LEA r, r (mod 11)                       #UD (Vol. 2A LEA)
+ *   4  FE /2../7    no such byte instruction                #UD (appendix A, group 4)
+ *   5  CC           INT3                                    #BP, a trap
+ *   6  CE           INTO                                    #OF if OF, a trap
+ *   7  62 /r        BOUND r, m (in or out of bounds)        #BR, a fault
+ *   8  0F C7 /1     CMPXCHG8B with a register operand       #UD */
+static bool t_fault(struct gen *g, unsigned unused)
+{
+    unsigned kind = below(g, 9), reg = below(g, 8);
+    struct rm o;
+
+    (void)unused;
+    switch (kind) {
+    case 0:
+        byte(g, ESC_0F), byte(g, 0x0b), note(g, "ud2");
+        break;
+    case 1:
+        byte(g, PFX_LOCK), byte(g, 0x01), byte(g, MODRM(3, reg, wreg(g, 4)));
+        note(g, "lock add (register destination)");
+        break;
+    case 2:
+        rm_abs(&o, data_addr(g, 4, 0), 4);
+        byte(g, PFX_LOCK), emit_op_rm(g, 4, false, 0x89, &o, reg);
+        note(g, "lock mov %s, %s", o.text, reg_name(reg, 4));
+        break;
+    case 3:
+        byte(g, 0x8d), byte(g, MODRM(3, wreg(g, 4), reg)), note(g, "lea (register operand)");
+        break;
+    case 4:
+        pick_rm(g, &o, 1, true);
+        emit_op_rm(g, 1, false, 0xfe, &o, 2 + below(g, 6));
+        note(g, "(bad) fe /%u %s", (g->k->code[g->len - 1 - o.ntail] >> 3) & 7, o.text);
+        break;
+    case 5:
+        byte(g, 0xcc), note(g, "int3");
+        break;
+    case 6:
+        flags_ready(g, DF_OF);
+        byte(g, 0xce), note(g, "into");
+        break;
+    case 7:
+        return t_bound(g);
+    default:
+        byte(g, ESC_0F), byte(g, 0xc7), byte(g, MODRM(3, 1, reg)), note(g, "cmpxchg8b (register)");
+    }
+    return true;
+}
+
 /* One row per template: family, emitter, its argument, whether a jump may skip it. */
 struct tmpl {
     enum diff_family fam;
@@ -1198,6 +1428,12 @@ static const struct tmpl templates[] = {
     { DIFF_BRANCH, t_branch, 2, false },     /* 68, E8, EB, C2 */
     { DIFF_BRANCH, t_branch, 3, false },     /* E0/E1/E2 */
     { DIFF_BCD, t_bcd, 0, false },           /* 27 2F 37 3F D4 D5 */
+    { DIFF_FAULT, t_fault, 0, false },       /* 0F 0B, F0, 8D, FE, CC, CE, 62, 0F C7 */
+    { DIFF_MISC, t_misc, 0, false },         /* 90, F3 90, 0F 1F */
+    { DIFF_MISC, t_misc, 1, false },         /* D7 */
+    { DIFF_MISC, t_misc, 2, false },         /* C8, C9 */
+    { DIFF_MISC, t_misc, 3, false },         /* 0F C7 /1 */
+    { DIFF_MISC, t_misc, 4, false },         /* FF /2, FF /4 */
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 
@@ -1246,6 +1482,7 @@ static void gen_begin(struct gen *g, struct diff_rng *r, struct diff_case *k, st
     *g = (struct gen){ .r = r, .k = k, .m = m, .esp = DIFF_ESP_START };
     memset(k, 0, sizeof *k);
     m->undef = 0;
+    m->undef_any = 0;
     m->ninsns = 0;
     m->desc[0] = '\0';
     gen_state(r, &k->in);

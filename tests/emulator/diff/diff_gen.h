@@ -26,6 +26,8 @@ enum diff_family {
     DIFF_FLAGS,     /* LAHF SAHF CLC STC CMC CLD STD */
     DIFF_BRANCH,    /* JMP CALL RET LOOP JECXZ */
     DIFF_BCD,       /* DAA DAS AAA AAS AAM AAD */
+    DIFF_FAULT,     /* #UD (UD2, bad LOCK, bad ModRM), INT3, INTO, BOUND */
+    DIFF_MISC,      /* NOPs, XLAT, ENTER/LEAVE, CMPXCHG8B, indirect CALL/JMP */
     DIFF_FAMILIES
 };
 #define DIFF_FAM(f) (1u << (f))
@@ -47,6 +49,7 @@ uint32_t diff_rng_below(struct diff_rng *r, uint32_t n);
 /* What the comparison needs to know about a generated case. */
 struct diff_meta {
     uint32_t undef;             /* status flags undefined when the case ends */
+    uint32_t undef_any;         /* ... at any point of it (a fault may stop it anywhere) */
     unsigned ninsns;            /* instructions chosen (setup moves not counted) */
     char desc[DIFF_DESC_MAX];   /* one line per instruction: bytes, then mnemonic */
 };
