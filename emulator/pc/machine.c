@@ -251,16 +251,6 @@ void machine_destroy(struct machine *m)
 
 /* --- running ------------------------------------------------------------------- */
 
-/* Name of an exception vector, SDM Vol. 3A 6.3.1 table 6-1, or NULL. */
-static const char *vector_name(unsigned v)
-{
-    static const char *const names[] = {
-        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", NULL,
-        "#TS", "#NP", "#SS", "#GP", "#PF", NULL, "#MF", "#AC", "#MC", "#XM",
-    };
-    return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
-}
-
 /* Ticks since an arbitrary origin, by the wall clock (--realtime only). */
 static uint64_t wall_ns(void)
 {
@@ -299,32 +289,37 @@ static uint64_t batch_length(struct machine *m)
     return n;
 }
 
-/* HLT: jump virtual time to the next deadline, when some interrupt could
- * still wake the CPU (and still might: see MACHINE_MAX_IDLE_WAKEUPS).
- * Returns MACHINE_RUNNING or MACHINE_HALTED. */
-static enum machine_stop on_hlt(struct machine *m)
+/* Count timer deadlines skipped while halted since the last instruction
+ * retired.  Returns true when there have been too many (see
+ * MACHINE_MAX_IDLE_WAKEUPS): the timers that fire cannot wake the CPU. */
+static bool idle_too_long(struct machine *m)
 {
-    if (!(m->cpu.eflags & FLAG_IF)) {
-        stop(m, MACHINE_HALTED, "guest halted with interrupts disabled at EIP 0x%08" PRIx32, m->cpu.eip);
-        return m->stop;
-    }
-    if (m->cpu.intr)
-        return MACHINE_RUNNING;          /* cpu_run() delivers it and wakes */
-    uint64_t next = clock_next_deadline(&m->clock);
-    if (next == UINT64_MAX) {
-        uart_poll(&m->uart);             /* serial input is the only other waker */
-        if (m->cpu.intr)
-            return MACHINE_RUNNING;
-        stop(m, MACHINE_HALTED, "guest halted with no timer armed at EIP 0x%08" PRIx32, m->cpu.eip);
-        return m->stop;
-    }
     if (m->cpu.icount != m->halt_icount) {
         m->halt_icount = m->cpu.icount;
         m->idle_wakeups = 0;
     }
-    if (++m->idle_wakeups > MACHINE_MAX_IDLE_WAKEUPS) {
-        stop(m, MACHINE_HALTED, "guest halted: %d timer deadlines passed and no interrupt reached the CPU (EIP 0x%08" PRIx32 ")",
-             MACHINE_MAX_IDLE_WAKEUPS, m->cpu.eip);
+    return ++m->idle_wakeups > MACHINE_MAX_IDLE_WAKEUPS;
+}
+
+/* HLT: jump virtual time to the next timer deadline and fire it, as long
+ * as some interrupt could still wake the CPU.  Returns MACHINE_RUNNING or
+ * MACHINE_HALTED. */
+static enum machine_stop on_hlt(struct machine *m)
+{
+    const char *why = NULL;
+    uint64_t next = clock_next_deadline(&m->clock);
+    if (next == UINT64_MAX)
+        uart_poll(&m->uart);             /* serial input is the only other waker */
+    if (!(m->cpu.eflags & FLAG_IF))
+        why = "with interrupts disabled";
+    else if (m->cpu.intr)
+        return MACHINE_RUNNING;          /* cpu_run() delivers it and wakes up */
+    else if (next == UINT64_MAX)
+        why = "with no timer armed";
+    else if (idle_too_long(m))
+        why = "and no timer interrupt reaches the CPU";
+    if (why) {
+        stop(m, MACHINE_HALTED, "guest halted forever %s, at EIP 0x%08" PRIx32, why, m->cpu.eip);
         return m->stop;
     }
     uint64_t now = clock_now(&m->clock);
@@ -338,7 +333,7 @@ static enum machine_stop on_hlt(struct machine *m)
 static enum machine_stop on_triple_fault(struct machine *m)
 {
     const struct cpu_exit_info *x = &m->cpu.exit;
-    const char *name = vector_name(x->vector);
+    const char *name = trace_vector_name((int)x->vector);
     char error[32] = "";
     if (x->has_error)
         snprintf(error, sizeof(error), " error code 0x%" PRIx32, x->error);
@@ -453,6 +448,14 @@ enum machine_stop machine_run(struct machine *m)
 
 /* --- statistics ------------------------------------------------------------------ */
 
+/* One "stats: LABEL 0xPORT N" line per port with a nonzero count. */
+static void print_ports(FILE *out, const char *label, const uint64_t *count)
+{
+    for (unsigned port = 0; port < 65536; port++)
+        if (count[port])
+            fprintf(out, "stats: %s 0x%04x %" PRIu64 "\n", label, port, count[port]);
+}
+
 /* Per-vector, per-IRQ and per-port counters, zero ones left out; then the
  * host's timing on "host:" lines, the only ones that vary between runs. */
 void machine_print_stats(struct machine *m, FILE *out, double host_seconds)
@@ -460,21 +463,16 @@ void machine_print_stats(struct machine *m, FILE *out, double host_seconds)
     fprintf(out, "stats: instructions %" PRIu64 "\n", m->cpu.icount);
     fprintf(out, "stats: idle-ticks %" PRIu64 "\n", m->cpu.idle);
     for (unsigned v = 0; v < 256; v++) {
-        const char *name = vector_name(v);
+        const char *name = trace_vector_name((int)v);
         if (m->cpu.stat_vectors[v])
             fprintf(out, "stats: vector %3u %-4s %" PRIu64 "\n", v, name ? name : "", m->cpu.stat_vectors[v]);
     }
     for (int irq = 0; irq < MACHINE_ISA_IRQS; irq++)
         if (m->irq_count[irq])
             fprintf(out, "stats: irq %2d %" PRIu64 "\n", irq, m->irq_count[irq]);
-    for (unsigned port = 0; port < 65536; port++)
-        if (m->io_count[port])
-            fprintf(out, "stats: io 0x%04x %" PRIu64 "\n", port, m->io_count[port]);
-    for (unsigned port = 0; port < 65536; port++)
-        if (m->bus.unhandled_io[port])
-            fprintf(out, "stats: open-bus 0x%04x %" PRIu64 "\n", port, m->bus.unhandled_io[port]);
-    if (m->bus.unhandled_mmio)
-        fprintf(out, "stats: open-bus mmio %" PRIu64 "\n", m->bus.unhandled_mmio);
+    print_ports(out, "io", m->io_count);
+    print_ports(out, "open-bus", m->bus.unhandled_io);
+    fprintf(out, "stats: open-bus-mmio %" PRIu64 "\n", m->bus.unhandled_mmio);
     fprintf(out, "host: seconds %.3f\n", host_seconds);
     if (host_seconds > 0)
         fprintf(out, "host: mips %.1f\n", (double)m->cpu.icount / host_seconds / 1e6);

@@ -64,10 +64,15 @@ static const char *const exception_names[] = {
 };
 #define NEXCEPTION_NAMES (int)(sizeof exception_names / sizeof exception_names[0])
 
+const char *trace_vector_name(int vector)
+{
+    return vector >= 0 && vector < NEXCEPTION_NAMES ? exception_names[vector] : NULL;
+}
+
 void trace_event(FILE *out, const struct cpu *c, enum cpu_event_kind kind, int vector,
                  bool has_error, uint32_t error)
 {
-    const char *name = vector >= 0 && vector < NEXCEPTION_NAMES ? exception_names[vector] : NULL;
+    const char *name = trace_vector_name(vector);
 
     fprintf(out, "%" PRIu64 " event: ", c->icount);
     switch (kind) {

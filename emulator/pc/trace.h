@@ -32,6 +32,10 @@ void trace_insn(FILE *out, struct cpu *c);
 void trace_event(FILE *out, const struct cpu *c, enum cpu_event_kind kind, int vector,
                  bool has_error, uint32_t error);
 
+/* The mnemonic of exception vector `vector` ("#GP"), or NULL for a vector
+ * that has none (SDM Vol. 3A 6.3.1, table 6-1). */
+const char *trace_vector_name(int vector);
+
 /* Print a port access of `size` bytes (1, 2 or 4): "io: in16 0x01f7 -> 0x50". */
 void trace_io(FILE *out, uint16_t port, uint32_t value, unsigned size, enum trace_dir dir);
 
