@@ -21,6 +21,7 @@
 #define CRTC_CURSOR_LO 0x0F
 #define CGA_BLANK 0x00          /* a never-written cell: shown as a space */
 
+/* Port 0x3D4 reads the index, 0x3D5 the selected register (0xFF past R17). */
 static uint32_t cga_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct cga *c = dev;
@@ -31,6 +32,7 @@ static uint32_t cga_io_read(void *dev, uint16_t port, unsigned size)
     return c->index < CGA_CRTC_REGS ? c->crtc[c->index] : 0xFF;
 }
 
+/* Port 0x3D4 selects a CRTC register, 0x3D5 writes it. */
 static void cga_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct cga *c = dev;
@@ -42,6 +44,7 @@ static void cga_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
         c->crtc[c->index] = (uint8_t)val;
 }
 
+/* Remember where the screen is; claim the CRTC ports.  Returns 0 or -1. */
 int cga_init(struct cga *c, struct bus *b, const uint8_t *text_buffer)
 {
     struct io_region r = { "cga-crtc", CGA_CRTC_INDEX, 2, c, cga_io_read, cga_io_write };
@@ -50,6 +53,7 @@ int cga_init(struct cga *c, struct bus *b, const uint8_t *text_buffer)
     return bus_add_io(b, &r);
 }
 
+/* Cursor cell number from CRTC registers 0x0E (high) and 0x0F (low). */
 uint16_t cga_cursor(const struct cga *c)
 {
     return (uint16_t)(c->crtc[CRTC_CURSOR_HI] << 8 | c->crtc[CRTC_CURSOR_LO]);
@@ -73,6 +77,7 @@ static int cga_row_len(const struct cga *c, int r)
     return n;
 }
 
+/* The screen as text: rows trimmed on the right, empty rows at the bottom dropped. */
 void cga_dump(const struct cga *c, FILE *out)
 {
     int rows = CGA_ROWS;

@@ -62,11 +62,13 @@ enum {
 #define MIB (1024ull * KIB)
 #define BASE_MEMORY_KB 640      /* conventional memory below the 640 KiB hole */
 
+/* Binary 0-99 to two BCD digits. */
 static uint8_t to_bcd(int v)
 {
     return (uint8_t)((v / 10) << 4 | v % 10);
 }
 
+/* Two BCD digits to binary. */
 static int from_bcd(uint8_t v)
 {
     return (v >> 4) * 10 + (v & 0xF);
@@ -78,6 +80,7 @@ static uint8_t cmos_encode(const struct cmos *c, int v)
     return (c->ram[RTC_B] & REG_B_DM) ? (uint8_t)v : to_bcd(v);
 }
 
+/* A value written by the guest, in the format register B selects. */
 static int cmos_decode(const struct cmos *c, uint8_t v)
 {
     return (c->ram[RTC_B] & REG_B_DM) ? v : from_bcd(v);
@@ -93,6 +96,7 @@ static uint8_t cmos_encode_hour(const struct cmos *c, int hour)
     return (uint8_t)(cmos_encode(c, h12) | (hour >= 12 ? HOUR_PM : 0));
 }
 
+/* The hours register as written (24-hour, or 12-hour with PM bit) to 0-23. */
 static int cmos_decode_hour(const struct cmos *c, uint8_t v)
 {
     int h12;
@@ -171,6 +175,7 @@ static void cmos_write_reg(struct cmos *c, uint8_t reg, uint8_t v)
         c->ram[reg] = v;
 }
 
+/* Port 0x71 reads the selected register. */
 static uint32_t cmos_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct cmos *c = dev;
@@ -181,6 +186,7 @@ static uint32_t cmos_io_read(void *dev, uint16_t port, unsigned size)
     return cmos_read_reg(c, c->index);
 }
 
+/* Port 0x70 selects a register (and the NMI mask), 0x71 writes it. */
 static void cmos_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct cmos *c = dev;
@@ -215,6 +221,7 @@ static void cmos_set_memory(struct cmos *c, uint64_t ram_bytes)
     cmos_put16(c, CMOS_HIGH_64K, high);
 }
 
+/* Fixed (or host) time, 24-hour BCD, memory sizes; claim 0x70-0x71.  Returns 0 or -1. */
 int cmos_init(struct cmos *c, struct bus *b, uint64_t ram_bytes, bool realtime)
 {
     struct io_region r = { "cmos", CMOS_PORT, 2, c, cmos_io_read, cmos_io_write };

@@ -25,6 +25,7 @@
 #define EXIT_PORT 0xF4
 #define EXIT_PORT_LEN 4         /* QEMU isa-debug-exit iosize=0x04 */
 
+/* Reading port 0xE9 answers 0xE9: the port exists. */
 static uint32_t e9_read(void *dev, uint16_t port, unsigned size)
 {
     (void)dev; (void)port; (void)size;
@@ -56,6 +57,7 @@ static void exit_write(void *dev, uint16_t port, uint32_t val, unsigned size)
         d->exit(d->ctx, (int)(val << 1 | 1));
 }
 
+/* Claim 0xE9 and 0xF4-0xF7.  Returns 0 or -1. */
 int debugport_init(struct debugport *d, struct bus *b, int console_fd,
                    void (*exit)(void *ctx, int status), void *ctx)
 {

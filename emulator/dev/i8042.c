@@ -112,6 +112,7 @@ static void i8042_data(struct i8042 *k, uint8_t v)
     }
 }
 
+/* Port 0x64: status (OBF when a byte waits); port 0x60: the next byte. */
 static uint32_t i8042_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct i8042 *k = dev;
@@ -128,6 +129,7 @@ static uint32_t i8042_io_read(void *dev, uint16_t port, unsigned size)
     return v;
 }
 
+/* Port 0x64 takes commands, port 0x60 data; A2 records which. */
 static void i8042_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct i8042 *k = dev;
@@ -142,6 +144,7 @@ static void i8042_io_write(void *dev, uint16_t port, uint32_t val, unsigned size
     }
 }
 
+/* Port 0x92 reads back A20 and the reset bit. */
 static uint32_t port92_read(void *dev, uint16_t port, unsigned size)
 {
     struct i8042 *k = dev;
@@ -162,6 +165,7 @@ static void port92_write(void *dev, uint16_t port, uint32_t val, unsigned size)
         k->reset(k->ctx);
 }
 
+/* State after POST; claim 0x60, 0x64 and 0x92.  Returns 0 or -1. */
 int i8042_init(struct i8042 *k, struct bus *b, void (*reset)(void *ctx), void *ctx)
 {
     struct io_region data = { "i8042-data", I8042_DATA, 1, k, i8042_io_read, i8042_io_write };
@@ -176,6 +180,7 @@ int i8042_init(struct i8042 *k, struct bus *b, void (*reset)(void *ctx), void *c
     return 0;
 }
 
+/* A20 is open if either the output port or port 0x92 opens it. */
 bool i8042_a20(const struct i8042 *k)
 {
     return (k->output_port & OUT_A20) || (k->port92 & P92_A20);

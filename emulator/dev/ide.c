@@ -84,11 +84,13 @@ enum {
 #define CHS_MAX_CYL 16383
 #define LBA28_MAX 0x0FFFFFFFu
 
+/* The device the DEV bit selects. */
 static struct ide_drive *ide_selected(struct ide *d)
 {
     return &d->drive[(d->device & DEV_SEL) ? 1 : 0];
 }
 
+/* Is an image attached to this device? */
 static bool ide_present(const struct ide_drive *dr)
 {
     return dr->fd >= 0;
@@ -116,6 +118,7 @@ static void ide_finish(struct ide_drive *dr, uint8_t status, uint8_t error, bool
         dr->irq_pending = true;
 }
 
+/* Fail the command with ERR and `error`, and interrupt. */
 static void ide_abort(struct ide_drive *dr, uint8_t error)
 {
     ide_finish(dr, ST_IDLE | ST_ERR, error, true);
@@ -323,6 +326,7 @@ static uint32_t ide_read_data(struct ide_drive *dr, unsigned size)
     return size == 1 ? v & 0xFF : v;
 }
 
+/* Command block read, from the selected device; 0 if it is absent. */
 static uint32_t ide_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct ide *d = dev;
@@ -345,6 +349,7 @@ static uint32_t ide_io_read(void *dev, uint16_t port, unsigned size)
     return v;
 }
 
+/* Command block write: registers to both devices, data and command to the selected one. */
 static void ide_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct ide *d = dev;
@@ -409,6 +414,7 @@ static void ide_ctl_write(void *dev, uint16_t port, uint32_t val, unsigned size)
     ide_update_irq(d);
 }
 
+/* Empty channel, reset task file; claim 0x1F0-0x1F7 and 0x3F6.  Returns 0 or -1. */
 int ide_init(struct ide *d, struct bus *b, const struct irq_chip *irqs)
 {
     struct io_region cmd = { "ide", IDE_PORT, IDE_NREGS, d, ide_io_read, ide_io_write };
@@ -422,6 +428,7 @@ int ide_init(struct ide *d, struct bus *b, const struct irq_chip *irqs)
     return 0;
 }
 
+/* Open the image read-write as device `unit`.  Returns 0 or -errno. */
 int ide_attach(struct ide *d, int unit, const char *path)
 {
     struct ide_drive *dr;
@@ -446,6 +453,7 @@ int ide_attach(struct ide *d, int unit, const char *path)
     return 0;
 }
 
+/* Close both images; the devices become absent. */
 void ide_close(struct ide *d)
 {
     for (int i = 0; i < 2; i++) {

@@ -79,6 +79,7 @@ static void ioapic_deliver(struct ioapic *io, int pin)
     lapic_accept(io->lapic, RTE_VECTOR(*e), level);
 }
 
+/* A pin changes level: edge entries send on activation, level entries while active. */
 void ioapic_set_irq(struct ioapic *io, int irq, int level)
 {
     bool was_active;
@@ -123,6 +124,7 @@ static void ioapic_write_redir(struct ioapic *io, int reg, uint32_t val)
         ioapic_deliver(io, pin);
 }
 
+/* Indirect register read: ID, version, arbitration, redirection halves. */
 static uint32_t ioapic_read_reg(const struct ioapic *io, int reg)
 {
     if (reg >= REG_REDIR && reg < REG_REDIR + 2 * IOAPIC_PINS)
@@ -135,6 +137,7 @@ static uint32_t ioapic_read_reg(const struct ioapic *io, int reg)
     }
 }
 
+/* IOREGSEL reads back; IOWIN reads the selected register. */
 static uint32_t ioapic_mmio_read(void *dev, uint32_t off, unsigned size)
 {
     struct ioapic *io = dev;
@@ -147,6 +150,7 @@ static uint32_t ioapic_mmio_read(void *dev, uint32_t off, unsigned size)
     return 0;
 }
 
+/* IOREGSEL selects; IOWIN writes the ID or a redirection half. */
 static void ioapic_mmio_write(void *dev, uint32_t off, uint32_t val, unsigned size)
 {
     struct ioapic *io = dev;
@@ -161,6 +165,7 @@ static void ioapic_mmio_write(void *dev, uint32_t off, uint32_t val, unsigned si
         ioapic_write_redir(io, reg, val);
 }
 
+/* Every pin masked; take the LAPIC's EOIs; claim 0xFEC00000.  Returns 0 or -1. */
 int ioapic_init(struct ioapic *io, struct bus *b, struct lapic *lapic)
 {
     struct mmio_region r = { "ioapic", IOAPIC_BASE, IOAPIC_SIZE, io, ioapic_mmio_read,

@@ -102,6 +102,7 @@ static const uint32_t lvt_writable[LVT_COUNT] = {
 
 /* --- 256-bit sets ------------------------------------------------------ */
 
+/* Test, set, clear bit `v` of a 256-bit set. */
 static bool bit_test(const uint32_t *set, int v) { return set[v >> 5] >> (v & 31) & 1; }
 static void bit_set(uint32_t *set, int v) { set[v >> 5] |= 1u << (v & 31); }
 static void bit_clear(uint32_t *set, int v) { set[v >> 5] &= ~(1u << (v & 31)); }
@@ -127,11 +128,13 @@ static uint32_t lapic_ppr(const struct lapic *a)
     return (a->tpr & 0xF0) >= isr_class ? a->tpr : isr_class;
 }
 
+/* SVR bit 8: is the APIC software-enabled (SDM 10.4.7.2)? */
 static bool lapic_enabled(const struct lapic *a)
 {
     return a->svr & SVR_ENABLE;
 }
 
+/* Highest IRR vector whose class is above PPR's class, or -1 (SDM 10.8.3.1). */
 int lapic_pending(const struct lapic *a)
 {
     int v = bit_highest(a->irr);
@@ -164,6 +167,7 @@ static void lapic_error(struct lapic *a, uint32_t bits)
         lapic_accept(a, (int)LVT_VECTOR(lvt), false);
 }
 
+/* Latch a message in IRR (TMR = level); vectors 0-15 are an ESR error. */
 void lapic_accept(struct lapic *a, int vector, bool level)
 {
     if (vector < FIRST_LEGAL_VECTOR || vector > 255) {
@@ -178,6 +182,7 @@ void lapic_accept(struct lapic *a, int vector, bool level)
     lapic_update(a);
 }
 
+/* INTA: IRR -> ISR for the pending vector; the SVR vector if there is none. */
 int lapic_ack(struct lapic *a)
 {
     int v = lapic_pending(a);
@@ -326,6 +331,7 @@ static void lapic_write_svr(struct lapic *a, uint32_t val)
             a->lvt[i] |= LVT_MASK;
 }
 
+/* Register read by offset (table 10-1); reserved offsets read 0. */
 static uint32_t lapic_read_reg(struct lapic *a, uint32_t reg)
 {
     if (reg >= REG_ISR && reg < REG_ISR + REG_BITMAP_LEN)
@@ -354,6 +360,7 @@ static uint32_t lapic_read_reg(struct lapic *a, uint32_t reg)
     }
 }
 
+/* Register write by offset (table 10-1); read-only ones ignore it. */
 static void lapic_write_reg(struct lapic *a, uint32_t reg, uint32_t val)
 {
     if (reg >= REG_LVT && reg < REG_LVT_END) {
@@ -396,6 +403,7 @@ static void lapic_mmio_write(void *dev, uint32_t off, uint32_t val, unsigned siz
         lapic_write_reg(dev, off, val);
 }
 
+/* Reset state, LINT0 virtual wire; claim 0xFEE00000.  Returns 0 or -1. */
 int lapic_init(struct lapic *a, struct bus *b, struct clock *clk,
                void (*intr_changed)(void *ctx, int level), void *ctx)
 {
@@ -411,12 +419,14 @@ int lapic_init(struct lapic *a, struct bus *b, struct clock *clk,
     return bus_add_mmio(b, &r);
 }
 
+/* Register who hears EOIs of level-triggered vectors. */
 void lapic_set_eoi_handler(struct lapic *a, void (*eoi)(void *ctx, int vector), void *ctx)
 {
     a->eoi = eoi;
     a->eoi_ctx = ctx;
 }
 
+/* LINT0 unmasked with delivery mode ExtINT (SDM 10.5.1)? */
 bool lapic_extint_enabled(const struct lapic *a)
 {
     uint32_t lvt = a->lvt[LVT_LINT0];

@@ -172,6 +172,7 @@ static struct pic_chip *pic_chip_at(struct pic *p, uint16_t port)
     return &p->chip[port >= PIC_SLAVE_PORT ? 1 : 0];
 }
 
+/* A0=1 reads IMR; A0=0 reads IRR or ISR as OCW3 selected. */
 static uint32_t pic_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct pic_chip *c = pic_chip_at(dev, port);
@@ -182,6 +183,7 @@ static uint32_t pic_io_read(void *dev, uint16_t port, unsigned size)
     return c->read_isr ? c->isr : c->irr;
 }
 
+/* A0=1: ICW2-4 or OCW1; A0=0: ICW1, OCW2, OCW3.  Then recompute INT. */
 static void pic_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct pic *p = dev;
@@ -204,6 +206,7 @@ static uint32_t pic_elcr_read(void *dev, uint16_t port, unsigned size)
     return p->chip[port - ELCR_PORT].elcr;
 }
 
+/* ELCR write: edge/level per IRQ, except the bits PIIX3 fixes to edge. */
 static void pic_elcr_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct pic *p = dev;
@@ -214,6 +217,7 @@ static void pic_elcr_write(void *dev, uint16_t port, uint32_t val, unsigned size
     pic_update(p);
 }
 
+/* Both chips uninitialised, all edge; claim their ports and the ELCR.  Returns 0 or -1. */
 int pic_init(struct pic *p, struct bus *b,
              void (*intr_changed)(void *ctx, int level), void *ctx)
 {
@@ -232,6 +236,7 @@ int pic_init(struct pic *p, struct bus *b,
     return 0;
 }
 
+/* Route ISA IRQ 0-7 to the master, 8-15 to the slave, then recompute INT. */
 void pic_set_irq(struct pic *p, int irq, int level)
 {
     if (irq < 0 || irq > 15)
@@ -240,6 +245,7 @@ void pic_set_irq(struct pic *p, int irq, int level)
     pic_update(p);
 }
 
+/* Level of the master's INT pin. */
 int pic_intr(const struct pic *p)
 {
     return p->intr;
@@ -263,6 +269,7 @@ static int pic_chip_ack(struct pic_chip *c)
     return ir;
 }
 
+/* INTA: the master answers, or hands over to the slave for IR2.  Returns the vector. */
 int pic_ack(struct pic *p)
 {
     bool pending = pic_chip_pending(&p->chip[0]) >= 0;

@@ -179,6 +179,7 @@ static uint32_t pit_from_bcd(uint16_t v)
     return (v >> 12 & 0xF) * 1000u + (v >> 8 & 0xF) * 100u + (v >> 4 & 0xF) * 10u + (v & 0xF);
 }
 
+/* Binary 0-9999 to four BCD digits. */
 static uint16_t pit_to_bcd(uint32_t v)
 {
     return (uint16_t)((v / 1000 % 10) << 12 | (v / 100 % 10) << 8 | (v / 10 % 10) << 4 | v % 10);
@@ -326,6 +327,7 @@ static uint8_t pit_read_counter(struct pit_channel *c, uint64_t now)
     return byte;
 }
 
+/* Ports 0x40-0x42 read counters; 0x43 is write-only. */
 static uint32_t pit_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct pit *p = dev;
@@ -337,6 +339,7 @@ static uint32_t pit_io_read(void *dev, uint16_t port, unsigned size)
     return pit_read_counter(&p->ch[i], clock_now(p->clk));
 }
 
+/* Ports 0x40-0x42 write counts; 0x43 takes control words. */
 static void pit_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct pit *p = dev;
@@ -365,6 +368,7 @@ static void pit_set_gate2(struct pit_channel *c, bool gate, uint64_t now)
     c->skip = 0;
 }
 
+/* Port 0x61: stored bits, the refresh toggle and channel 2's OUT. */
 static uint32_t pit_port61_read(void *dev, uint16_t port, unsigned size)
 {
     struct pit *p = dev;
@@ -379,6 +383,7 @@ static uint32_t pit_port61_read(void *dev, uint16_t port, unsigned size)
     return v;
 }
 
+/* Port 0x61: speaker/check bits and channel 2's GATE. */
 static void pit_port61_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct pit *p = dev;
@@ -388,6 +393,7 @@ static void pit_port61_write(void *dev, uint16_t port, uint32_t val, unsigned si
     pit_set_gate2(&p->ch[2], val & PORT_B_GATE2, clock_now(p->clk));
 }
 
+/* Three unprogrammed counters; claim 0x40-0x43 and 0x61.  Returns 0 or -1. */
 int pit_init(struct pit *p, struct bus *b, struct clock *clk, const struct irq_chip *irqs)
 {
     struct io_region counters = { "pit", PIT_PORT, 4, p, pit_io_read, pit_io_write };

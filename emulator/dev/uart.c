@@ -200,6 +200,7 @@ static void uart_write_fcr(struct uart *u, uint8_t val)
         u->lsr &= (uint8_t)~LSR_DR;
 }
 
+/* Register write; DLAB turns offsets 0 and 1 into the divisor latch. */
 static void uart_io_write(void *dev, uint16_t port, uint32_t val, unsigned size)
 {
     struct uart *u = dev;
@@ -267,6 +268,7 @@ static uint8_t uart_read_msr(struct uart *u)
     return msr;
 }
 
+/* Register read; DLAB turns offsets 0 and 1 into the divisor latch. */
 static uint32_t uart_io_read(void *dev, uint16_t port, unsigned size)
 {
     struct uart *u = dev;
@@ -288,6 +290,7 @@ static uint32_t uart_io_read(void *dev, uint16_t port, unsigned size)
     return v;
 }
 
+/* Reset the port and claim its eight registers.  Returns 0 or -1. */
 int uart_init(struct uart *u, struct bus *b, uint16_t base, int irq,
               const struct irq_chip *irqs, int out_fd, int in_fd)
 {
@@ -300,6 +303,7 @@ int uart_init(struct uart *u, struct bus *b, uint16_t base, int irq,
     return bus_add_io(b, &r);
 }
 
+/* Take a byte from in_fd if the receiver is free; update the IRQ line. */
 void uart_poll(struct uart *u)
 {
     uart_fill(u);
