@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -544,7 +545,7 @@ err_close:
 int gdb_serve(struct gdb_target *t, uint16_t port)
 {
     struct gdb_conn g = { .fd = -1 };
-    int lfd = listen_local(port), rc;
+    int lfd = listen_local(port), rc, one = 1;
 
     if (lfd < 0)
         return lfd;
@@ -555,6 +556,9 @@ int gdb_serve(struct gdb_target *t, uint16_t port)
     close(lfd);                                       /* one debugger per run */
     if (rc < 0)
         return rc;
+    /* Packets are small and strictly alternate; without TCP_NODELAY, Nagle's
+     * algorithm holds each reply back until the previous ack's ACK. */
+    setsockopt(g.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     rc = serve(t, &g);
     close(g.fd);
     return rc;
