@@ -264,3 +264,49 @@ Test(interrupts, intercept_exits_on_external_interrupt)
     cr_assert_eq(m.c.exit.vector, 0x40);
     cr_assert_eq(m.c.exit.eip, SM_CODE);
 }
+
+/* INT3 and INTO are traps: the frame's EIP is the next instruction.  INTO
+ * does nothing unless OF is set (SDM Vol. 2A INT n/INTO/INT3). */
+Test(interrupts, int3_and_into_are_traps)
+{
+    SM_CODE_AT(&m, SM_CODE,
+               0xce,                           /* into (OF=0: nothing) */
+               0xb0, 0x7f,                     /* mov  $0x7f, %al */
+               0x04, 0x01,                     /* add  $1, %al  -> OF=1 */
+               0xce);                          /* into */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_OF, "got vector %d", sm_vector(&m));
+    cr_assert_eq(sm_frame(&m, 0), SM_CODE + 6, "INTO returns after itself");
+    sm_enter(&m, 0, SM_CODE);
+    m.c.halted = false;
+    SM_CODE_AT(&m, SM_CODE, 0xcc);             /* int3 */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_BP);
+    cr_assert_eq(sm_frame(&m, 0), SM_CODE + 1);
+}
+
+/* Real-address mode (SDM Vol. 3A 20.1.4): the IVT at 0 holds IP:CS; INT
+ * pushes FLAGS, CS, IP (16 bits each) and IRET pops them. */
+Test(interrupts, real_mode_int_through_the_ivt)
+{
+    struct cpu *c = &m.c;
+    sm_wr32(&m, 0x10 * 4, 0x00500000);        /* vector 10h -> 0050:0000 */
+    SM_CODE_AT(&m, 0x500,
+               0xb8, 0x34, 0x12,               /* mov  $0x1234, %ax */
+               0xcf);                          /* iret */
+    SM_CODE_AT(&m, 0x7c00,
+               0xcd, 0x10,                     /* int  $0x10 */
+               0xf4);                          /* hlt */
+    c->cr0 &= ~CR0_PE;
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        cpu_load_seg_raw(c, s, 0, 0, 0xffff, 0x0093);
+    cpu_load_seg_raw(c, SEG_CS, 0, 0, 0xffff, 0x009b);
+    c->idtr = (struct dtr){ 0, 0x3ff };
+    c->reg[ESP] = 0x7000;
+    c->eip = 0x7c00;
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(c->eip, 0x7c03u, "back after INT, halted after HLT: eip %#x", c->eip);
+    cr_assert_eq(c->reg[EAX] & 0xffff, 0x1234u, "the handler ran");
+    cr_assert_eq(c->reg[ESP], 0x7000u, "IRET popped the 6 bytes INT pushed");
+    cr_assert_eq(m.ram[0x7000 - 6] | m.ram[0x7000 - 5] << 8, 0x7c02, "pushed IP");
+}
