@@ -326,3 +326,38 @@ Test(cli, realtime_paces_virtual_time)
     cr_assert_str_eq(c.out, "ttt");
     cr_assert(ms >= 160, "--realtime: 165 ms of guest time took only %.1f ms", ms);
 }
+
+/* --gdb: a real gdb steps, stops at a breakpoint, and sees the guest's exit
+ * status (gdb prints it in octal: 041 = 0x21). */
+Test(cli, gdb_drives_the_guest, .timeout = 60)
+{
+    char port[16], target[32];
+    snprintf(port, sizeof(port), "%d", 20000 + getpid() % 20000);
+    snprintf(target, sizeof(target), "target remote :%s", port);
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    pid_t pid = fork();
+    cr_assert(pid >= 0, "fork");
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        execl(TRAPEZE_BIN, TRAPEZE_BIN, "run", "--gdb", port, kernel, (char *)NULL);
+        _exit(127);
+    }
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd),
+             "gdb -batch -nx -ex 'set architecture i386' -ex '%s' -ex stepi "
+             "-ex 'break *0x100013' -ex continue -ex 'info registers eip' -ex continue 2>&1", target);
+    FILE *g = popen(cmd, "r");
+    cr_assert(g, "cannot run gdb");
+    static char out[8192];
+    size_t n = fread(out, 1, sizeof(out) - 1, g);
+    out[n] = '\0';
+    pclose(g);
+    int ws;
+    waitpid(pid, &ws, 0);
+    cr_assert(strstr(out, "0x00100004 in"), "stepi should stop after the first instruction:\n%s", out);
+    cr_assert(strstr(out, "Breakpoint 1, 0x00100013"), "breakpoint at the exit OUT not hit:\n%s", out);
+    cr_assert(strstr(out, "exited with code 041"), "gdb should see exit status 041:\n%s", out);
+    cr_assert(WIFEXITED(ws) && WEXITSTATUS(ws) == KERNEL_EXIT_STATUS, "trapeze status: expected 0x21");
+}
