@@ -244,7 +244,8 @@ static uint32_t rotate(struct cpu *c, bool left, uint32_t d, uint8_t count, unsi
 }
 
 /* RCL/RCR: rotate the (width+1)-bit value CF:dst; the count is taken modulo
- * width+1 for 8- and 16-bit operands (SDM Vol. 2B RCL pseudocode). */
+ * width+1 for 8- and 16-bit operands (SDM Vol. 2B RCL pseudocode).  OF is
+ * defined for a count of 1 only: we compute the count-1 formula always. */
 static uint32_t rotate_carry(struct cpu *c, bool left, uint32_t d, uint8_t count, unsigned size)
 {
     unsigned bits = size * 8, n = size == 4 ? count : count % (bits + 1);
@@ -253,8 +254,8 @@ static uint32_t rotate_carry(struct cpu *c, bool left, uint32_t d, uint8_t count
     uint32_t sign = alu_sign(size), r;
     bool cf;
 
-    if (n == 0)
-        return d;
+    /* n == 0 (a count that is a multiple of width+1): nothing moves, but OF
+     * is still computed from the unchanged value, as Intel hosts do. */
     wide = left ? ((v << n) | (v >> (bits + 1 - n))) & m
                 : ((v >> n) | (v << (bits + 1 - n))) & m;
     r = (uint32_t)wide & alu_mask(size);
@@ -312,8 +313,8 @@ uint32_t alu_shift(struct cpu *c, enum shift_op op, uint32_t dst, uint8_t count,
 }
 
 /* SHLD, SDM Vol. 2B: dst:src shifted left, CF = last bit out of dst, OF (count 1)
- * = sign change.  16-bit counts above 16 are undefined; we shift the 48-bit
- * dst:src:dst pattern, as Intel parts do. */
+ * = sign change.  16-bit counts above 16 give an undefined result; we shift
+ * the 48-bit dst:src:src pattern, which is what an Intel host produced. */
 uint32_t alu_shld(struct cpu *c, uint32_t dst, uint32_t src, uint8_t count, unsigned size)
 {
     unsigned bits = size * 8, n = count & 0x1f;
@@ -327,7 +328,7 @@ uint32_t alu_shld(struct cpu *c, uint32_t dst, uint32_t src, uint8_t count, unsi
         return dst;
     wide = ((uint64_t)dst << bits) | src;
     if (size == 2)
-        wide = (wide << 16) | dst;
+        wide = (wide << 16) | src;
     unsigned total = size == 2 ? 48 : 64;
     r = (uint32_t)((wide << n) >> (total - bits)) & alu_mask(size);
     cf = (wide >> (total - n)) & 1;
@@ -335,7 +336,8 @@ uint32_t alu_shld(struct cpu *c, uint32_t dst, uint32_t src, uint8_t count, unsi
     return r;
 }
 
-/* SHRD, SDM Vol. 2B: src:dst shifted right, CF = last bit out of dst. */
+/* SHRD, SDM Vol. 2B: src:dst shifted right, CF = last bit out of dst.  For
+ * 16-bit counts above 16 (undefined) we shift the 48-bit dst:src:dst pattern. */
 uint32_t alu_shrd(struct cpu *c, uint32_t dst, uint32_t src, uint8_t count, unsigned size)
 {
     unsigned bits = size * 8, n = count & 0x1f;
