@@ -33,7 +33,6 @@ enum {
     STATUS_BUDGET = 6,             /* --max-insns reached */
     STATUS_HALTED = 8,             /* HLT that nothing can wake */
     STATUS_RESET = 10,             /* the guest asked for a reset */
-    STATUS_BREAKPOINT = 12,        /* stopped at a breakpoint with no debugger attached */
 };
 
 /* --- the `run` subcommand's options ------------------------------------------ */
@@ -53,7 +52,7 @@ static const struct option_row {
     { "mem", "SIZE", OPT_MEM, "guest RAM, e.g. 64M, 256M, 3G (default 64M; 2M..3G)" },
     { "hda", "FILE", OPT_HDA, "disk image on the IDE primary master" },
     { "hdb", "FILE", OPT_HDB, "disk image on the IDE primary slave" },
-    { "serial", "stdio|FILE", OPT_SERIAL, "where COM1 output goes, unbuffered (default stdio)" },
+    { "serial", "stdio|FILE", OPT_SERIAL, "where COM1 (and debug port 0xE9) output goes, unbuffered (default stdio)" },
     { "input", "FILE", OPT_INPUT, "bytes COM1 receives (default: none)" },
     { "max-insns", "N", OPT_MAX_INSNS, "stop after N instructions (exit status 6)" },
     { "stats", NULL, OPT_STATS, "print statistics to stderr at exit" },
@@ -258,13 +257,12 @@ static void run_usage(FILE *out)
     }
     fputs("\nexit status:\n"
           "  odd     the guest's isa-debug-exit status: (value << 1) | 1, as in QEMU\n"
-          "  0       the debugger session ended normally\n"
+          "  0       the debugger detached before the guest ended\n"
           "  2       bad usage or a bad kernel image\n"
           "  4       triple fault\n"
           "  6       instruction budget (--max-insns) exhausted\n"
           "  8       guest halted forever (HLT with interrupts off or nothing to wake it)\n"
-          "  10      the guest requested a reset\n"
-          "  12      stopped at a breakpoint\n", out);
+          "  10      the guest requested a reset\n", out);
 }
 
 /* --- running --------------------------------------------------------------------- */
@@ -278,7 +276,7 @@ static int stop_status(const struct machine *m, enum machine_stop s)
     case MACHINE_BUDGET:        return STATUS_BUDGET;
     case MACHINE_HALTED:        return STATUS_HALTED;
     case MACHINE_RESET:         return STATUS_RESET;
-    case MACHINE_BREAKPOINT:    return STATUS_BREAKPOINT;
+    case MACHINE_BREAKPOINT:    /* only under --gdb, which goes on */
     case MACHINE_RUNNING:       break;
     }
     return STATUS_OK;
