@@ -351,8 +351,8 @@ int box_run(const struct box_config *cfg)
     /* no signal may end the runtime between cgroup creation and its removal */
     sigprocmask(SIG_BLOCK, ns_pid_forwarded(&fwd), &old);
     if (cgroup_create(&cg, &cfg->limits) < 0)
-        return BOX_EXIT_RUNTIME;
-    if (box_pipes(fds) < 0)
+        status = BOX_EXIT_RUNTIME;
+    else if (box_pipes(fds) < 0)
         status = BOX_EXIT_RUNTIME;
     else
         status = box_parent(&abs, &cg, fds);

@@ -81,12 +81,29 @@ static void cgroup_complain(const struct cgroup *cg, int c, int err)
         explain_error("cgroup %s: %s", cg->dir[c], strerror(-err));
 }
 
+/* Explain why the box's cgroup could not be placed, for the user. */
+static void cgroup_complain_locate(const struct cgroup *cg, int err)
+{
+    if (err == -EBUSY)
+        explain_error("cgroup %s: cannot hand controllers down from a cgroup that holds "
+                      "processes (cgroup-v2.rst, \"no internal process\" rule); run trapeze-box "
+                      "in a delegated cgroup, e.g. under systemd-run --scope -p Delegate=yes",
+                      cg->ops->name);
+    else
+        explain_error("cgroup %s: cannot find where to create %s: %s", cg->ops->name, cg->name,
+                      strerror(-err));
+}
+
 /* mkdir every needed directory; 0 or -errno. */
 static int cgroup_mkdirs(struct cgroup *cg)
 {
     for (int c = 0; c < CGROUP_NCTRL; c++) {
         if (!(cg->need & (1u << c)) || cgroup_dir_seen(cg, c))
             continue;
+        /* a cgroup left by a runtime that was SIGKILLed, whose pid is reused:
+         * rmdir() removes it only if it is empty, i.e. truly stale */
+        if (access(cg->dir[c], F_OK) == 0)
+            explain_sys(rmdir(cg->dir[c]), "rmdir(\"%s\") (stale)", cg->dir[c]);
         if (explain_sys(mkdir(cg->dir[c], 0755), "mkdir(\"%s\")", cg->dir[c]) < 0) {
             int err = -errno;
             cgroup_complain(cg, c, err);
@@ -124,6 +141,8 @@ int cgroup_create(struct cgroup *cg, const struct box_limits *l)
     snprintf(cg->name, sizeof cg->name, "trapeze-box-%d", (int)getpid());
     explain_step("cgroup: a %s cgroup %s for the limits", cg->ops->name, cg->name);
     rc = cg->ops->locate(cg);
+    if (rc < 0)
+        cgroup_complain_locate(cg, rc);
     if (rc == 0)
         rc = cgroup_mkdirs(cg);
     if (rc == 0 && (rc = cg->ops->limit(cg, l)) < 0)

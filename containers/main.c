@@ -194,6 +194,7 @@ static int main_parse(int argc, char **argv, struct box_config *cfg)
     return main_check(cfg);
 }
 
+/* Parse the command line, run the box; exits with its status. */
 int main(int argc, char **argv)
 {
     struct box_config cfg = { 0 };
