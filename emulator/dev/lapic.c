@@ -269,7 +269,9 @@ static void lapic_timer_fire(void *dev, uint64_t now)
     lapic_timer_schedule(a);
 }
 
-/* Initial-count write: restart the timer (0 stops it). */
+/* Initial-count write: restart the timer (0 stops it).  The divider is
+ * sampled here: a later divide-configuration write applies to the next
+ * initial count (the SDM does not define a change while counting). */
 static void lapic_timer_start(struct lapic *a, uint32_t count)
 {
     a->initial_count = count;

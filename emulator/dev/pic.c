@@ -15,6 +15,9 @@
  * Each chip has two ports, told apart by the A0 address line: A0=0 (0x20,
  * 0xA0) takes ICW1, OCW2 and OCW3 and reads IRR or ISR; A0=1 (0x21, 0xA1)
  * takes ICW2-ICW4 during initialisation, then OCW1 (the mask).
+ *
+ * Not modelled, as PC kernels do not use them: priority rotation, special
+ * mask mode, the poll command, buffered mode.
  */
 
 #include "pic.h"

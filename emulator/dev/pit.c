@@ -361,8 +361,12 @@ static void pit_set_gate2(struct pit_channel *c, bool gate, uint64_t now)
         return;
     if (!gate)
         c->counted = (uint32_t)pit_elapsed(c, now);
-    else if (c->mode != 0 && c->mode != 4)
+    else if (c->mode != 0 && c->mode != 4) {
         c->counted = 0;
+        if (c->pending)                 /* a count written while halted loads now */
+            c->count = c->pending_count;
+        c->pending = c->null_count = false;
+    }
     c->gate = gate;
     c->load_time = now;
     c->skip = 0;

@@ -145,3 +145,27 @@ Test(pit, channel2_gate_and_out_through_port61)
     cr_assert_eq(inb(&bus, 0x61) & 0x20, 0x20, "past 100 clocks: OUT2 high");
     cr_assert_eq(rec.rises[0], 0, "channel 2 drives no IRQ");
 }
+
+Test(pit, bcd_count_is_decimal)
+{
+    program(0x35, 0x1000);             /* mode 2, BCD: count "1000" = 1000 clocks */
+    run_until(&clk, at(1000) - 1);
+    cr_assert_eq(rec.rises[0], 0);
+    run_until(&clk, at(1000));
+    cr_assert_eq(rec.rises[0], 1, "BCD 0x1000 is 1000 clocks, not 4096");
+    cpu->icount = at(1000 + 250);
+    outb(&bus, 0x43, 0x00);
+    cr_assert_eq(inb(&bus, 0x40), 0x50, "count 750 reads as BCD 0x0750: LSB 0x50");
+    cr_assert_eq(inb(&bus, 0x40), 0x07);
+}
+
+Test(pit, read_back_reports_null_count_until_loaded)
+{
+    outb(&bus, 0x43, 0x34);
+    outb(&bus, 0x43, 0xE2);            /* status of counter 0 */
+    cr_assert_eq(inb(&bus, 0x40) & 0x40, 0x40, "NULL COUNT after a control word");
+    outb(&bus, 0x40, 0x10);
+    outb(&bus, 0x40, 0x00);
+    outb(&bus, 0x43, 0xE2);
+    cr_assert_eq(inb(&bus, 0x40) & 0x40, 0x00, "count loaded: NULL COUNT clear");
+}
