@@ -21,17 +21,27 @@
 #include "mem.h"
 #include "seg.h"
 
-/* Little-endian load and store of 1, 2 or 4 bytes at a host address. */
-static uint32_t load_le(const uint8_t *p, unsigned size)
+/* Little-endian load and store of 1, 2 or 4 bytes at a host address.  The
+ * fixed-size memcpy calls compile to single moves (no alignment needed). */
+static inline uint32_t load_le(const uint8_t *p, unsigned size)
 {
-    uint32_t v = 0;
-    memcpy(&v, p, size);
-    return v;
+    uint16_t w;
+    uint32_t d;
+    switch (size) {
+    case 1: return *p;
+    case 2: memcpy(&w, p, 2); return w;
+    default: memcpy(&d, p, 4); return d;
+    }
 }
 
-static void store_le(uint8_t *p, uint32_t v, unsigned size)
+static inline void store_le(uint8_t *p, uint32_t v, unsigned size)
 {
-    memcpy(p, &v, size);
+    uint16_t w = (uint16_t)v;
+    switch (size) {
+    case 1: *p = (uint8_t)v; break;
+    case 2: memcpy(p, &w, 2); break;
+    default: memcpy(p, &v, 4); break;
+    }
 }
 
 /* --- physical ------------------------------------------------------------- */
