@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -63,9 +64,10 @@ int ns_mount_do(const char *src, const char *dst, const char *type,
                        unsigned long flags, const char *data)
 {
     if (explain_sys(mount(src, dst, type, flags, data), "mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
-                    src ? src : "", dst, type ? type : "", flags, data ? data : "") < 0)
-        return -errno;
-    return 0;
+                    src ? src : "", dst, type ? type : "", flags, data ? data : "") == 0)
+        return 0;
+    explain_error("mount of %s on %s: %s", src ? src : "(remount)", dst, strerror(errno));
+    return -errno;
 }
 
 /* Step 1 and 2: private propagation, the rootfs a mount point; 0 or -errno. */
@@ -114,6 +116,9 @@ static int ns_mount_filesystems(void)
 {
     int rc = ns_mount_do("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 
+    if (rc == -EPERM)
+        explain_error("in a user namespace a new proc is refused while something is mounted "
+                      "over parts of the host's /proc (pid_namespaces(7), proc(5))");
     if (rc == 0)
         rc = procmask_apply();
     if (rc == 0)

@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -38,6 +39,9 @@ int runner_spawn(struct box_proc *p, const char *const *args)
         return -errno;
     p->pid = fork();
     if (p->pid == 0) {
+        /* if the test process dies (a Criterion timeout), the runtime gets
+         * SIGTERM, forwards it to the box and still removes its cgroup */
+        prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
         dup2(in[0], 0);
         dup2(out[1], 1);
         dup2(err[1], 2);
