@@ -1,4 +1,7 @@
-/* Local APIC (SDM Vol. 3A ch. 10) and 82093AA I/O APIC. */
+/* Local APIC and 82093AA I/O APIC.  Expected values from the Intel SDM
+ * Vol. 3A chapter 10 (10.4.7.1 reset state, 10.4.8 version, 10.5.3 ESR,
+ * 10.5.4 timer, 10.6.1 ICR, 10.8.3.1 TPR/PPR, 10.8.5 EOI) and the Intel
+ * 82093AA datasheet 3.2 (IOAPICVER, IOREDTBL, Remote IRR). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 

@@ -1,4 +1,5 @@
-/* Buses and virtual time: overlap refusal, open bus, timer order, batch exit. */
+/* Buses and virtual time: overlap refusal, open bus, timer order, batch exit
+ * (the contracts in bus.h and clock.h). */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 

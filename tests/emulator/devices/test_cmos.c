@@ -1,4 +1,7 @@
-/* MC146818 RTC: fixed date in BCD and binary, registers A-D, memory sizes. */
+/* MC146818 RTC: fixed date in BCD and binary, registers A-D, memory sizes.
+ * Expected values from the Motorola MC146818 datasheet (address map,
+ * registers A-D, data modes) and the IBM PC/AT CMOS map (0x15-0x18,
+ * 0x30-0x35, century at 0x32). */
 #include <criterion/criterion.h>
 
 #include "cmos.h"

@@ -1,4 +1,7 @@
-/* ATA (ATA/ATAPI-6): IDENTIFY, PIO READ/WRITE SECTORS round trip, errors. */
+/* ATA: IDENTIFY, PIO READ/WRITE SECTORS round trip through a temp file,
+ * errors.  Expected values from ATA/ATAPI-6 (T13/1410D): IDENTIFY DEVICE
+ * words 0, 49, 60-61, 255; status and error register bits; the PIO data-in
+ * and data-out protocols; the ATA device signature after software reset. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <stdlib.h>

@@ -1,4 +1,7 @@
-/* Intel 8254: IRQ 0 period per mode, latch, read-back, channel 2 gate. */
+/* Intel 8254: IRQ 0 period per mode, latch, read-back, channel 2 gate.
+ * Expected values from the Intel 8254 datasheet ("Control word format",
+ * "Counter latch command", "Read-back command", "Mode 0/2/3", "Gate") and
+ * the PC/AT clock of 1.193182 MHz, converted to ticks here independently. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 

@@ -1,4 +1,6 @@
-/* Debug console and isa-debug-exit, i8042 A20/reset, CGA cursor and dump. */
+/* Debug console and isa-debug-exit (QEMU isa-debug-exit: status (v<<1)|1;
+ * Bochs port E9), i8042 A20/reset (IBM PC/AT Technical Reference, keyboard
+ * controller commands), CGA cursor (MC6845 R14-R15) and screen dump. */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>

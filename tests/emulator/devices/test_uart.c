@@ -1,4 +1,7 @@
-/* NS16550A: LSR/IIR bits, divisor latch, TX to a pipe, RX from a file. */
+/* NS16550A: LSR/IIR bits, divisor latch, TX to a pipe, RX from a file.
+ * Expected values from the National Semiconductor PC16550D/NS16550A datasheet:
+ * table II (registers), table III (reset), table IV (interrupt priorities),
+ * MCR bit 4 (loopback). */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
