@@ -165,14 +165,16 @@ static void box_child(const struct box_config *cfg, int go_fd, int err_fd)
 {
     char go;
     pid_t cmd;
+    int rc;
 
     /* if the runtime dies, so does the box (prctl(2) PR_SET_PDEATHSIG) */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
     if (read(go_fd, &go, 1) != 1)
         _exit(BOX_EXIT_RUNTIME);       /* the parent gave up; it says why */
     close(go_fd);
-    if (ns_pid_forward_reset() < 0)
-        box_child_fail(err_fd, BOX_EXIT_RUNTIME, "signals: %s", strerror(errno));
+    rc = ns_pid_forward_reset();
+    if (rc < 0)
+        box_child_fail(err_fd, BOX_EXIT_RUNTIME, "signals: %s", strerror(-rc));
     box_child_namespaces(cfg, err_fd);
     box_child_harden(cfg, err_fd);
     if (!cfg->init)
@@ -241,9 +243,10 @@ static int box_parent_release(int go_fd, int err_fd)
     struct box_failure f;
     ssize_t n;
 
-    if (write(go_fd, "g", 1) != 1)
-        return BOX_EXIT_RUNTIME;
+    n = write(go_fd, "g", 1);
     close(go_fd);
+    if (n != 1)
+        return BOX_EXIT_RUNTIME;
     while ((n = read(err_fd, &f, sizeof f)) < 0 && errno == EINTR)
         ;
     if (n == 0)
