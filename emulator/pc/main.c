@@ -301,7 +301,8 @@ static double host_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Run the loaded machine, alone or under gdb.  Returns the exit status. */
+/* Run the loaded machine, alone or under gdb; report how it stopped.
+ * Returns the exit status. */
 static int run_machine(struct machine *m, const struct run_args *a)
 {
     double t0 = host_now();
@@ -309,14 +310,14 @@ static int run_machine(struct machine *m, const struct run_args *a)
     if (a->gdb_port) {
         struct gdb_target t = { .cpu = &m->cpu, .ctx = m, .resume = gdb_resume };
         int rc = gdb_serve(&t, (uint16_t)a->gdb_port);
-        status = rc < 0 ? complain("gdb on port %ld: %s", a->gdb_port, strerror(-rc))
-                        : stop_status(m, m->stop);
+        if (rc < 0)
+            return complain("gdb on port %ld: %s", a->gdb_port, strerror(-rc));
     } else {
-        enum machine_stop s = machine_run(m);
-        status = stop_status(m, s);
-        if (s != MACHINE_EXITED)
-            fprintf(stderr, "trapeze: %s\n", m->report);
+        machine_run(m);
     }
+    status = stop_status(m, m->stop);
+    if (m->stop != MACHINE_EXITED && m->stop != MACHINE_RUNNING)
+        fprintf(stderr, "trapeze: %s\n", m->report);
     if (a->vga)
         cga_dump(&m->cga, stdout);
     if (a->stats)
