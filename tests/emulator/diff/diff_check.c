@@ -58,10 +58,10 @@ static void compare_flags(struct diffs *d, uint32_t want, uint32_t got, uint32_t
                    !!(want & flags[i].bit), !!(got & flags[i].bit));
 }
 
-static void compare_page(struct diffs *d, const char *name, uint32_t base,
-                         const uint8_t *want, const uint8_t *got)
+static void compare_bytes(struct diffs *d, const char *name, uint32_t base,
+                          const uint8_t *want, const uint8_t *got, uint32_t len)
 {
-    for (uint32_t i = 0; i < DIFF_PAGE_SIZE; i++)
+    for (uint32_t i = 0; i < len; i++)
         if (want[i] != got[i])
             differ(d, "  %s byte at 0x%08x: native 0x%02x, interpreter 0x%02x\n",
                    name, base + i, want[i], got[i]);
@@ -84,8 +84,8 @@ unsigned diff_compare(const struct diff_state *want, const struct diff_state *go
             differ(&d, "  %s: native 0x%08x, interpreter 0x%08x\n", reg_names[i],
                    want->reg[i], got->reg[i]);
     compare_flags(&d, want->eflags, got->eflags, undef);
-    compare_page(&d, "data", DIFF_DATA_ADDR, want->data, got->data);
-    compare_page(&d, "stack", DIFF_STACK_ADDR, want->stack, got->stack);
+    compare_bytes(&d, "data", DIFF_DATA_ADDR, want->data, got->data, DIFF_DATA_SIZE);
+    compare_bytes(&d, "stack", DIFF_STACK_ADDR, want->stack, got->stack, DIFF_PAGE_SIZE);
     if (d.count > LISTED_MAX)
         differ(&d, "  ... %u differences in all\n", d.count);
     return d.count > LISTED_MAX ? d.count - 1 : d.count;

@@ -70,12 +70,12 @@ void diff_emu_free(struct diff_emu *e)
     e->ram = NULL;
 }
 
-/* Place the three pages; the code page is HLT after the code. */
+/* Place code, data and stack; the code page is HLT after the code. */
 static void load_pages(struct diff_emu *e, const struct diff_case *k)
 {
     memset(e->ram + DIFF_CODE_ADDR, DIFF_HLT, DIFF_PAGE_SIZE);
     memcpy(e->ram + DIFF_CODE_ADDR, k->code, k->code_len);
-    memcpy(e->ram + DIFF_DATA_ADDR, k->in.data, DIFF_PAGE_SIZE);
+    memcpy(e->ram + DIFF_DATA_ADDR, k->in.data, DIFF_DATA_SIZE);
     memcpy(e->ram + DIFF_STACK_ADDR, k->in.stack, DIFF_PAGE_SIZE);
 }
 
@@ -108,7 +108,7 @@ static void save_state(struct diff_emu *e, enum cpu_exit why, struct diff_state 
              : c->exit.kind == EVENT_SOFTINT ? c->exit.next_eip : c->exit.eip;
     out->vector = why == CPU_EXIT_HLT ? DIFF_NO_FAULT
                 : why == CPU_EXIT_RING0 ? c->exit.vector : DIFF_EMU_STUCK;
-    memcpy(out->data, e->ram + DIFF_DATA_ADDR, DIFF_PAGE_SIZE);
+    memcpy(out->data, e->ram + DIFF_DATA_ADDR, DIFF_DATA_SIZE);
     memcpy(out->stack, e->ram + DIFF_STACK_ADDR, DIFF_PAGE_SIZE);
 }
 

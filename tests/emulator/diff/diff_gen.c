@@ -9,10 +9,10 @@
  * The sequences must mean the same thing on the host CPU and in the
  * interpreter, so the generator keeps three invariants:
  *
- *  - memory operands land in the data page (or the stack page, for
+ *  - memory operands land in the data pages (or the stack page, for
  *    ESP-based forms): a based or indexed form gets MOVs that set its base
  *    and index registers first, chosen so the sum, wrapping at 2^32, points
- *    into the page;
+ *    there;
  *  - ESP stays inside the stack page: no template writes ESP except through
  *    PUSH/POP/CALL/RET, whose effect the generator tracks;
  *  - nothing reads a flag the SDM leaves undefined: the generator folds
@@ -59,7 +59,7 @@ enum { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 #define STACK_MARGIN 256u
 #define ESP_LOW  (DIFF_STACK_ADDR + STACK_MARGIN)
 #define ESP_HIGH (DIFF_STACK_ADDR + DIFF_PAGE_SIZE - STACK_MARGIN)
-/* String operands stay this far from the data page's edges (REP count <= 8
+/* String operands stay this far from the data pages' ends (REP count <= 8
  * elements of <= 4 bytes each way). */
 #define STRING_MARGIN 64u
 /* Room kept at the end of the code buffer for one more template. */
@@ -299,9 +299,15 @@ static void rm_abs(struct rm *o, uint32_t addr, unsigned size)
     snprintf(o->text, sizeof o->text, "%s [0x%x]", size_name(size), addr);
 }
 
+/* An operand address in the data pages, at least `margin` bytes from their
+ * ends; one in four straddles the boundary between the two pages, where an
+ * access is split across two translations (SDM Vol. 3A 4.10.2 caches them
+ * per page, and so does the interpreter's TLB). */
 static uint32_t data_addr(struct gen *g, unsigned size, uint32_t margin)
 {
-    return DIFF_DATA_ADDR + margin + below(g, DIFF_PAGE_SIZE - 2 * margin - size + 1);
+    if (size > 1 && chance(g, 25))
+        return DIFF_DATA_ADDR + DIFF_PAGE_SIZE - size + 1 + below(g, size - 1);
+    return DIFF_DATA_ADDR + margin + below(g, DIFF_DATA_SIZE - 2 * margin - size + 1);
 }
 
 /* A displacement of 0, 1 or 4 bytes for `mod`, sign-extended. */
@@ -823,13 +829,14 @@ static void patch(struct gen *g, uint32_t at, uint32_t disp, unsigned size,
     }
 }
 
-/* 70+cc Jcc rel8, 0F 80+cc Jcc rel32, EB JMP rel8, E9 JMP rel32, E3 JECXZ rel8:
+/* 70+cc Jcc rel8, 0F 80+cc Jcc rel32, EB JMP rel8, E9 JMP rel32, E3 JECXZ rel8,
+ * 67 E3 JCXZ rel8:
  * jump over the next instruction (or, now and then, by 0). */
 static bool t_jump(struct gen *g, unsigned kind)
 {
-    static const char *const fmt[5] = { "j%s over the next line", "j%s (rel32) over the next line",
+    static const char *const fmt[6] = { "j%s over the next line", "j%s (rel32) over the next line",
                                         "jmp%s over the next line", "jmp%s (rel32) over the next line",
-                                        "jecxz%s over the next line" };
+                                        "jecxz%s over the next line", "jcxz%s over the next line" };
     unsigned cc = below(g, 16), rel32 = kind == 1 || kind == 3;
     uint32_t at, first, skip = 0;
     size_t line;
@@ -842,6 +849,8 @@ static bool t_jump(struct gen *g, unsigned kind)
         byte(g, rel32 ? ESC_0F : 0x70 + cc);
     if (kind == 1)
         byte(g, 0x80 + cc);
+    if (kind == 5)
+        byte(g, PFX_ADSIZE);        /* SDM Vol. 2A Jcc: 67 E3 tests CX */
     if (kind >= 2)
         byte(g, kind == 2 ? 0xeb : kind == 3 ? 0xe9 : 0xe3);
     at = g->len;
@@ -1005,26 +1014,49 @@ static bool t_push(struct gen *g, unsigned form)
     return true;
 }
 
+/* PUSH imm of a flags image with only user flags, then POPF (66: POPFW).
+ * SDM Vol. 1 3.4.3: status flags, DF, the fixed bit 1 and IF as Linux keeps it. */
+static bool popf_value(struct gen *g)
+{
+    unsigned size = wide_size(g);
+    uint32_t v = (value(g) & (DF_STATUS | DF_DF)) | 0x202u;
+
+    if (!stack_room(g, 4))
+        return false;
+    osize(g, size);
+    byte(g, 0x68), imm(g, v, size), note(g, "push%s 0x%x", size == 2 ? "w" : "", v);
+    osize(g, size);
+    byte(g, 0x9d), note(g, size == 2 ? "popfw" : "popfd");
+    flags_apply(g, fx_popf());
+    return true;
+}
+
+/* PUSH imm32 of an address in the stack page, then POP ESP: SDM Vol. 2B POP,
+ * "POP ESP ... increments the stack pointer before data at the old top of
+ * stack is written into the destination", so ESP ends up as the value. */
+static bool pop_esp(struct gen *g)
+{
+    uint32_t v = ESP_LOW + 4 * below(g, (ESP_HIGH - ESP_LOW) / 4);
+
+    if (!stack_room(g, 4))
+        return false;
+    byte(g, 0x68), imm(g, v, 4), note(g, "push 0x%x", v);
+    byte(g, 0x58 + ESP), note(g, "pop esp");
+    g->esp = v;
+    return true;
+}
+
 /* 58+r POP r;  8F /0 POP r/m (an ESP base is used after the increment:
- * SDM Vol. 2B POP);  9D POPF after pushing a value with only user flags. */
+ * SDM Vol. 2B POP);  9D POPF;  POP ESP. */
 static bool t_pop(struct gen *g, unsigned form)
 {
     unsigned size = wide_size(g), reg = wreg(g, size);
     struct rm o;
 
-    if (form == 2) {
-        /* SDM Vol. 1 3.4.3: status flags, DF, and the fixed bit 1 / IF as Linux keeps them */
-        uint32_t v = (value(g) & (DF_STATUS | DF_DF)) | 0x202u;
-        if (!stack_room(g, 4))
-            return false;
-        byte(g, 0x68);
-        imm(g, v, 4);
-        note(g, "push 0x%x", v);
-        byte(g, 0x9d);
-        note(g, "popfd");
-        flags_apply(g, fx_popf());
-        return true;
-    }
+    if (form == 2)
+        return popf_value(g);
+    if (form == 3)
+        return pop_esp(g);
     if (!stack_room(g, -(int)size))
         return false;
     if (form == 1)
@@ -1076,6 +1108,12 @@ static bool t_string(struct gen *g, unsigned base_op)
     set_reg(g, EDI, data_addr(g, size, STRING_MARGIN));
     if (rep)
         set_reg(g, ECX, count);
+    if (base_op != 0xaa && base_op != 0xae && chance(g, 20)) {   /* DS:ESI may be overridden */
+        static const uint8_t segs[3] = { 0x26, 0x36, 0x3e };
+        unsigned s = below(g, 3);
+        byte(g, segs[s]);
+        strcat(g->pfx, s == 0 ? "es " : s == 1 ? "ss " : "ds ");
+    }
     osize(g, size);
     if (rep)
         byte(g, rep == 1 ? PFX_REP : PFX_REPNE);
@@ -1208,7 +1246,7 @@ static void misc_nop(struct gen *g)
 /* D7 XLAT: AL := [EBX + zero-extended AL] (SDM Vol. 2B XLAT); EBX set first. */
 static void misc_xlat(struct gen *g)
 {
-    set_reg(g, EBX, DIFF_DATA_ADDR + below(g, DIFF_PAGE_SIZE - 256));
+    set_reg(g, EBX, DIFF_DATA_ADDR + below(g, DIFF_DATA_SIZE - 256));
     byte(g, 0xd7);
     note(g, "xlatb");
 }
@@ -1283,9 +1321,24 @@ static bool misc_indirect(struct gen *g)
     return true;
 }
 
+/* Self-modifying code: a store into the immediate of the next instruction,
+ * C6 05 m32 ib then B0 ib (MOV AL, imm8).  SDM Vol. 3A 11.6: a write to a
+ * code address that is already prefetched is detected, so the new byte is
+ * what executes. */
+static void misc_smc(struct gen *g)
+{
+    uint32_t target = DIFF_CODE_ADDR + g->len + 7 + 1;
+    uint8_t old = (uint8_t)below(g, 256), new = (uint8_t)below(g, 256);
+
+    g->plain = true;                /* set_mem must be exactly 7 bytes */
+    set_mem(g, target, new, 1);
+    byte(g, 0xb0), byte(g, old), note(g, "mov al, 0x%x (modified by the store above)", old);
+}
+
 static bool t_misc(struct gen *g, unsigned kind)
 {
     switch (kind) {
+    case 5: misc_smc(g); return true;
     case 0: misc_nop(g); return true;
     case 1: misc_xlat(g); return true;
     case 2: return misc_enter(g);
@@ -1412,6 +1465,7 @@ static const struct tmpl templates[] = {
     { DIFF_STACK, t_pop, 0, false },         /* 58+r */
     { DIFF_STACK, t_pop, 1, false },         /* 8F /0 */
     { DIFF_STACK, t_pop, 2, false },         /* 9D */
+    { DIFF_STACK, t_pop, 3, false },         /* 5C */
     { DIFF_STACK, t_pusha, 0, false },       /* 60 */
     { DIFF_STACK, t_pusha, 1, false },       /* 61 */
     { DIFF_STRING, t_string, 0xa4, false },  /* A4/A5 MOVS */
@@ -1423,6 +1477,7 @@ static const struct tmpl templates[] = {
     { DIFF_BRANCH, t_jump, 2, false },       /* EB */
     { DIFF_BRANCH, t_jump, 3, false },       /* E9 */
     { DIFF_BRANCH, t_jump, 4, false },       /* E3 */
+    { DIFF_BRANCH, t_jump, 5, false },       /* 67 E3 */
     { DIFF_BRANCH, t_branch, 0, false },     /* E8, 58+r */
     { DIFF_BRANCH, t_branch, 1, false },     /* E8, EB, C3 */
     { DIFF_BRANCH, t_branch, 2, false },     /* 68, E8, EB, C2 */
@@ -1434,6 +1489,7 @@ static const struct tmpl templates[] = {
     { DIFF_MISC, t_misc, 2, false },         /* C8, C9 */
     { DIFF_MISC, t_misc, 3, false },         /* 0F C7 /1 */
     { DIFF_MISC, t_misc, 4, false },         /* FF /2, FF /4 */
+    { DIFF_MISC, t_misc, 5, false },         /* C6 05 into the code, B0 */
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 
@@ -1467,10 +1523,12 @@ static void gen_state(struct diff_rng *r, struct diff_state *s)
         s->reg[i] = edge_value(r);
     s->reg[ESP] = DIFF_ESP_START;
     s->eflags = (diff_rng_u32(r) & (DF_STATUS | DF_DF)) | 0x2u;
-    for (unsigned i = 0; i < DIFF_PAGE_SIZE; i += 4) {
+    for (unsigned i = 0; i < DIFF_DATA_SIZE; i += 4) {
         uint32_t d = diff_rng_below(r, 4) ? diff_rng_u32(r) : edge_value(r);
-        uint32_t st = diff_rng_u32(r);
         memcpy(&s->data[i], &d, 4);
+    }
+    for (unsigned i = 0; i < DIFF_PAGE_SIZE; i += 4) {
+        uint32_t st = diff_rng_u32(r);
         memcpy(&s->stack[i], &st, 4);
     }
     s->eip = DIFF_CODE_ADDR;

@@ -9,7 +9,8 @@
  * operand means the same thing in both:
  *
  *   DIFF_CODE_ADDR   one page: the instructions, then HLT, then more HLTs
- *   DIFF_DATA_ADDR   one page: what memory operands point at
+ *   DIFF_DATA_ADDR   two pages: what memory operands point at (two, so
+ *                    that an operand can straddle a page boundary)
  *   DIFF_STACK_ADDR  one page: ESP starts in its middle
  *
  * The addresses are low enough to be valid in a 32-bit process (above
@@ -25,6 +26,7 @@
 #define DIFF_PAGE_SIZE   4096u
 #define DIFF_CODE_ADDR   0x00100000u
 #define DIFF_DATA_ADDR   0x00200000u
+#define DIFF_DATA_SIZE   (2 * DIFF_PAGE_SIZE)
 #define DIFF_STACK_ADDR  0x00300000u
 #define DIFF_RAM_SIZE    0x00400000u    /* covers the three pages */
 #define DIFF_ESP_START   (DIFF_STACK_ADDR + DIFF_PAGE_SIZE / 2)
@@ -49,7 +51,7 @@ struct diff_state {
     uint32_t eflags;
     uint32_t eip;               /* faulting instruction, or the byte after the final HLT */
     uint32_t vector;            /* exception vector, or DIFF_NO_FAULT */
-    uint8_t data[DIFF_PAGE_SIZE];
+    uint8_t data[DIFF_DATA_SIZE];
     uint8_t stack[DIFF_PAGE_SIZE];
 };
 

@@ -7,7 +7,7 @@
  * once per test: it reads struct diff_case records on stdin and answers each
  * with a struct diff_state on stdout.
  *
- * For each case it copies the code, data and stack pages to their fixed
+ * For each case it copies the code, data and stack bytes to their fixed
  * addresses, loads the registers and EFLAGS (native32_enter.S) and jumps in.
  * Every case ends in a processor exception: the final HLT raises #GP at
  * CPL 3 (SDM Vol. 2A HLT: "#GP(0) if the current privilege level is not 0"),
@@ -94,24 +94,25 @@ static void run_case(const struct diff_case *k)
 
     memset((void *)DIFF_CODE_ADDR, DIFF_HLT, DIFF_PAGE_SIZE);
     memcpy((void *)DIFF_CODE_ADDR, k->code, k->code_len);
-    memcpy((void *)DIFF_DATA_ADDR, in->data, DIFF_PAGE_SIZE);
+    memcpy((void *)DIFF_DATA_ADDR, in->data, DIFF_DATA_SIZE);
     memcpy((void *)DIFF_STACK_ADDR, in->stack, DIFF_PAGE_SIZE);
     alarm(CASE_TIMEOUT_S);
     if (sigsetjmp(case_return, 1) == 0)
         native_enter(&r);
     alarm(0);
     classify_end();
-    memcpy(result.data, (void *)DIFF_DATA_ADDR, DIFF_PAGE_SIZE);
+    memcpy(result.data, (void *)DIFF_DATA_ADDR, DIFF_DATA_SIZE);
     memcpy(result.stack, (void *)DIFF_STACK_ADDR, DIFF_PAGE_SIZE);
 }
 
-/* Map the three pages at their fixed addresses.  Returns 0 or -1. */
+/* Map code, data and stack at their fixed addresses.  Returns 0 or -1. */
 static int map_pages(void)
 {
     static const uint32_t addr[3] = { DIFF_CODE_ADDR, DIFF_DATA_ADDR, DIFF_STACK_ADDR };
+    static const uint32_t size[3] = { DIFF_PAGE_SIZE, DIFF_DATA_SIZE, DIFF_PAGE_SIZE };
 
     for (int i = 0; i < 3; i++) {
-        void *p = mmap((void *)addr[i], DIFF_PAGE_SIZE,
+        void *p = mmap((void *)addr[i], size[i],
                        PROT_READ | PROT_WRITE | PROT_EXEC,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (p != (void *)addr[i])

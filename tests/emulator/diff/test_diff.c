@@ -152,38 +152,38 @@ static bool interpreter_has_bcd(void)
 
 #define ALL_BUT_BCD ((DIFF_FAM(DIFF_FAMILIES) - 1) & ~DIFF_FAM(DIFF_BCD))
 
-Test(diff, alu) { check_families("alu", DIFF_FAM(DIFF_ALU), 3, 1500, 1); }
-Test(diff, unary) { check_families("unary", DIFF_FAM(DIFF_UNARY), 3, 600, 2); }
-Test(diff, mov) { check_families("mov", DIFF_FAM(DIFF_MOV), 3, 600, 3); }
-Test(diff, shift) { check_families("shift", DIFF_FAM(DIFF_SHIFT), 2, 2000, 4); }
-Test(diff, shld_shrd) { check_families("shld_shrd", DIFF_FAM(DIFF_SHXD), 2, 800, 5); }
-Test(diff, mul) { check_families("mul", DIFF_FAM(DIFF_MUL), 2, 800, 6); }
-Test(diff, div) { check_families("div", DIFF_FAM(DIFF_DIV), 2, 1000, 7); }
-Test(diff, bit) { check_families("bit", DIFF_FAM(DIFF_BIT), 2, 800, 8); }
-Test(diff, movzx_movsx) { check_families("movzx_movsx", DIFF_FAM(DIFF_MOVX), 3, 400, 9); }
-Test(diff, conditions) { check_families("conditions", DIFF_FAM(DIFF_CC) | DIFF_FAM(DIFF_ALU), 4, 1200, 10); }
-Test(diff, xchg) { check_families("xchg", DIFF_FAM(DIFF_XCHG), 3, 800, 11); }
-Test(diff, convert) { check_families("convert", DIFF_FAM(DIFF_CONV), 3, 300, 12); }
-Test(diff, lea) { check_families("lea", DIFF_FAM(DIFF_LEA), 3, 1000, 13); }
-Test(diff, stack) { check_families("stack", DIFF_FAM(DIFF_STACK), 6, 1000, 14); }
-Test(diff, string) { check_families("string", DIFF_FAM(DIFF_STRING), 3, 1000, 15); }
-Test(diff, flags) { check_families("flags", DIFF_FAM(DIFF_FLAGS) | DIFF_FAM(DIFF_ALU), 5, 600, 16); }
-Test(diff, branch) { check_families("branch", DIFF_FAM(DIFF_BRANCH), 3, 600, 17); }
+Test(diff, alu) { check_families("alu", DIFF_FAM(DIFF_ALU), 3, 5000, 1); }
+Test(diff, unary) { check_families("unary", DIFF_FAM(DIFF_UNARY), 3, 2000, 2); }
+Test(diff, mov) { check_families("mov", DIFF_FAM(DIFF_MOV), 3, 2000, 3); }
+Test(diff, shift) { check_families("shift", DIFF_FAM(DIFF_SHIFT), 2, 6000, 4); }
+Test(diff, shld_shrd) { check_families("shld_shrd", DIFF_FAM(DIFF_SHXD), 2, 3000, 5); }
+Test(diff, mul) { check_families("mul", DIFF_FAM(DIFF_MUL), 2, 3000, 6); }
+Test(diff, div) { check_families("div", DIFF_FAM(DIFF_DIV), 2, 3000, 7); }
+Test(diff, bit) { check_families("bit", DIFF_FAM(DIFF_BIT), 2, 3000, 8); }
+Test(diff, movzx_movsx) { check_families("movzx_movsx", DIFF_FAM(DIFF_MOVX), 3, 1500, 9); }
+Test(diff, conditions) { check_families("conditions", DIFF_FAM(DIFF_CC) | DIFF_FAM(DIFF_ALU), 4, 4000, 10); }
+Test(diff, xchg) { check_families("xchg", DIFF_FAM(DIFF_XCHG), 3, 3000, 11); }
+Test(diff, convert) { check_families("convert", DIFF_FAM(DIFF_CONV), 3, 1000, 12); }
+Test(diff, lea) { check_families("lea", DIFF_FAM(DIFF_LEA), 3, 3000, 13); }
+Test(diff, stack) { check_families("stack", DIFF_FAM(DIFF_STACK), 6, 3000, 14); }
+Test(diff, string) { check_families("string", DIFF_FAM(DIFF_STRING), 3, 3000, 15); }
+Test(diff, flags) { check_families("flags", DIFF_FAM(DIFF_FLAGS) | DIFF_FAM(DIFF_ALU), 5, 2000, 16); }
+Test(diff, branch) { check_families("branch", DIFF_FAM(DIFF_BRANCH), 3, 2000, 17); }
 
 Test(diff, bcd)
 {
     if (!interpreter_has_bcd())
         cr_skip_test("the interpreter raises #UD for DAA: BCD instructions not implemented");
-    check_families("bcd", DIFF_FAM(DIFF_BCD) | DIFF_FAM(DIFF_ALU), 3, 800, 18);
+    check_families("bcd", DIFF_FAM(DIFF_BCD) | DIFF_FAM(DIFF_ALU), 3, 2000, 18);
 }
 
-Test(diff, faults) { check_families("faults", DIFF_FAM(DIFF_FAULT) | DIFF_FAM(DIFF_ALU), 3, 1000, 20); }
-Test(diff, misc) { check_families("misc", DIFF_FAM(DIFF_MISC), 3, 1000, 21); }
+Test(diff, faults) { check_families("faults", DIFF_FAM(DIFF_FAULT) | DIFF_FAM(DIFF_ALU), 3, 2000, 20); }
+Test(diff, misc) { check_families("misc", DIFF_FAM(DIFF_MISC), 3, 3000, 21); }
 
 Test(diff, mixed_sequences)
 {
     uint32_t fams = ALL_BUT_BCD | (interpreter_has_bcd() ? DIFF_FAM(DIFF_BCD) : 0);
-    check_families("mixed_sequences", fams, 8, 3000, 19);
+    check_families("mixed_sequences", fams, 8, 10000, 19);
 }
 
 /* --- the harness itself ------------------------------------------------------------ */
