@@ -19,7 +19,7 @@
    -1 if part of it is not the process's. */
 static int user_readable(uint32_t va, uint32_t len)
 {
-    if (va < USER_BASE || len > USER_STACK_TOP - va)
+    if (va < USER_BASE || va >= USER_STACK_TOP || len > USER_STACK_TOP - va)
         return -1;
     for (uint32_t page = va & PAGE_MASK; page < va + len; page += PAGE_SIZE) {
         uint32_t *pte = paging_pte(current->pd, page);
