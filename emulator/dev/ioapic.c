@@ -12,7 +12,7 @@
  * the EOI of that vector; if the pin is still active then, the interrupt is
  * sent again.  That is how a shared level interrupt is never lost.
  *
- * Registers are indirect (82093AA datasheet 3.0): write a register number
+ * Registers are indirect (82093AA datasheet 3.1): write a register number
  * to IOREGSEL at offset 0x00, access it through IOWIN at offset 0x10.
  */
 
@@ -21,7 +21,7 @@
 #include "bus.h"
 #include "lapic.h"
 
-#define IOAPIC_BASE 0xFEC00000u /* 82093AA datasheet 3.0: default base */
+#define IOAPIC_BASE 0xFEC00000u /* 82093AA datasheet 3.1: default base */
 #define IOAPIC_SIZE 0x1000
 #define OFF_IOREGSEL 0x00
 #define OFF_IOWIN 0x10

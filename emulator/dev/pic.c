@@ -28,8 +28,8 @@
 #define PIC_SLAVE_PORT  0xA0
 #define PIC_CASCADE_IRQ 2       /* PC/AT: slave INT wired to master IR2 */
 #define PIC_SPURIOUS_IR 7       /* 8259A: default IR7 when no request at INTA */
-#define ELCR_PORT 0x4D0         /* Intel PIIX3 datasheet 2.4.11: ELCR1/ELCR2 */
-/* PIIX3 2.4.11: IRQ 0, 1, 2 (ELCR1) and 8, 13 (ELCR2) are always edge. */
+#define ELCR_PORT 0x4D0         /* Intel 82371SB (PIIX3) datasheet: ELCR1/ELCR2 */
+/* PIIX3 ELCR: IRQ 0, 1, 2 (ELCR1) and 8, 13 (ELCR2) are always edge. */
 #define ELCR1_MASK 0xF8
 #define ELCR2_MASK 0xDE
 

@@ -1,7 +1,7 @@
 /* Intel 8259A pair: ICW sequence, priority and nesting, EOI, masks, cascade.
  * Expected values from the Intel 8259A datasheet ("Interrupt sequence",
  * "Initialization command words", "Operation command words", "Fully nested
- * mode", "Cascading") and the PIIX3 datasheet 2.4.11 for the ELCR. */
+ * mode", "Cascading") and the 82371SB (PIIX3) datasheet for the ELCR. */
 #include <criterion/criterion.h>
 
 #include "devtest.h"
