@@ -62,6 +62,7 @@ static uint32_t far_offset(uint32_t off, const struct insn *i)
     return i->opsize == 2 ? off & 0xffffu : off;
 }
 
+/* JMP ptr16:32 / m16:32: same-level jump to a code segment. */
 void ctl_far_jmp(struct cpu *c, uint16_t sel, uint32_t off, const struct insn *i)
 {
     struct desc d;
@@ -157,6 +158,7 @@ static void release_bytes(struct stack *st, uint16_t n)
     st->esp = (st->esp & ~mask) | ((st->esp + n) & mask);
 }
 
+/* RETF [imm16]: same level, or to an outer level with its SS:ESP. */
 void ctl_far_ret(struct cpu *c, uint16_t pop_bytes, const struct insn *i)
 {
     struct stack st = stack_current(c);
@@ -220,6 +222,7 @@ static void iret_real(struct cpu *c, unsigned size)
     cpu_set_eflags(c, iret_flags(c, flags, size));
 }
 
+/* IRET: same level or outer level, EFLAGS under the CPL/IOPL rules. */
 void ctl_iret(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->opsize;

@@ -32,6 +32,8 @@
 #include "mem.h"
 #include "seg.h"
 
+/* Record the exception in c->exit, put EIP back on the faulting
+ * instruction, and unwind to the run loop (never returns). */
 _Noreturn void cpu_raise(struct cpu *c, int vector, bool has_error, uint32_t error)
 {
     if (c->jmp == NULL) {
@@ -55,11 +57,13 @@ _Noreturn void cpu_raise(struct cpu *c, int vector, bool has_error, uint32_t err
     longjmp(*(jmp_buf *)c->jmp, 1);
 }
 
+/* #GP(error). */
 _Noreturn void cpu_raise_gp(struct cpu *c, uint32_t error)
 {
     cpu_raise(c, EXC_GP, true, error);
 }
 
+/* #UD, no error code. */
 _Noreturn void cpu_raise_ud(struct cpu *c)
 {
     cpu_raise(c, EXC_UD, false, 0);
@@ -260,6 +264,7 @@ static void deliver_protected(struct cpu *c, const struct event *ev)
 
 enum fault_class { CLASS_BENIGN, CLASS_CONTRIBUTORY, CLASS_PAGE_FAULT, CLASS_DOUBLE_FAULT };
 
+/* Benign, contributory, page fault or double fault (table 6-4). */
 static enum fault_class fault_class(const struct event *ev)
 {
     if (ev->kind != EVENT_EXCEPTION)

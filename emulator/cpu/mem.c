@@ -154,6 +154,7 @@ static uint32_t expand_down_top(const struct seg *s)
     return (s->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
 }
 
+/* Limit check, expand-down aware (contract in mem.h). */
 bool seg_offset_ok(const struct seg *s, uint32_t off, unsigned size)
 {
     uint64_t last = (uint64_t)off + size - 1;
@@ -193,16 +194,19 @@ static uint32_t seg_linear(struct cpu *c, int sreg, uint32_t off, unsigned size,
     return s->base + off;
 }
 
+/* Read size bytes at sreg:off after the segment checks; raises #GP/#SS/#PF. */
 uint32_t mem_read(struct cpu *c, int sreg, uint32_t off, unsigned size)
 {
     return lin_read(c, seg_linear(c, sreg, off, size, false), size, 0);
 }
 
+/* Write size bytes at sreg:off after the segment checks; raises #GP/#SS/#PF. */
 void mem_write(struct cpu *c, int sreg, uint32_t off, uint32_t v, unsigned size)
 {
     lin_write(c, seg_linear(c, sreg, off, size, true), v, size, 0);
 }
 
+/* Fixed-size forms of mem_read/mem_write for the opcode table. */
 uint8_t mem_read8(struct cpu *c, int sreg, uint32_t off)
 {
     return (uint8_t)mem_read(c, sreg, off, 1);
@@ -251,6 +255,7 @@ static uint32_t stack_mask(const struct seg *ss)
     return (ss->attr & SEG_ATTR_DB) ? 0xffffffffu : 0xffffu;
 }
 
+/* The stack in use now, accessed at the current CPL (contract in mem.h). */
 struct stack stack_current(const struct cpu *c)
 {
     struct stack st = { c->seg[SEG_SS], c->reg[ESP], 0, 0 };
@@ -266,6 +271,7 @@ static uint32_t stack_linear(struct cpu *c, const struct stack *st, unsigned siz
     return st->ss.base + off;
 }
 
+/* Move the pointer down by size (SP only on a 16-bit stack) and write there. */
 void stack_push(struct cpu *c, struct stack *st, uint32_t v, unsigned size)
 {
     uint32_t mask = stack_mask(&st->ss);
@@ -273,6 +279,7 @@ void stack_push(struct cpu *c, struct stack *st, uint32_t v, unsigned size)
     lin_write(c, stack_linear(c, st, size), v, size, st->acc);
 }
 
+/* Read at the pointer, then move it up by size. */
 uint32_t stack_pop(struct cpu *c, struct stack *st, unsigned size)
 {
     uint32_t mask = stack_mask(&st->ss);
@@ -281,6 +288,7 @@ uint32_t stack_pop(struct cpu *c, struct stack *st, unsigned size)
     return v;
 }
 
+/* The stack pointer becomes ESP (the caller loads SS if it changed). */
 void stack_commit(struct cpu *c, const struct stack *st)
 {
     c->reg[ESP] = st->esp;

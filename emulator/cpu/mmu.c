@@ -185,6 +185,8 @@ static void tlb_fill(struct cpu *c, uint32_t laddr, struct walk *w, uint8_t *hos
     e->host = host;
 }
 
+/* TLB miss: walk (or identity-map with paging off), fill, return the host
+ * address or NULL for MMIO (contract in mem.h). */
 uint8_t *mmu_lookup(struct cpu *c, uint32_t laddr, unsigned acc, uint32_t *paddr)
 {
     unsigned cls = tlb_class_of(c, acc);
@@ -201,6 +203,7 @@ uint8_t *mmu_lookup(struct cpu *c, uint32_t laddr, unsigned acc, uint32_t *paddr
     return c->bus.ram + w.paddr;
 }
 
+/* The physical address of laddr for an access of kind acc; raises #PF. */
 uint32_t mmu_translate(struct cpu *c, uint32_t laddr, unsigned acc)
 {
     uint8_t *host = tlb_hit(c, laddr, tlb_class_of(c, acc));
@@ -213,17 +216,20 @@ uint32_t mmu_translate(struct cpu *c, uint32_t laddr, unsigned acc)
 
 /* --- flushing, SDM Vol. 3A 4.10.4 ---------------------------------------- */
 
+/* Invalidate every access class of an entry. */
 static void tlb_entry_clear(struct tlb_entry *e)
 {
     memset(e->tag, 0, sizeof e->tag);
 }
 
+/* CR0.PG/WP/PE or CR4.PSE/PGE changed: drop everything, global too. */
 void tlb_flush_all(struct cpu *c)
 {
     for (unsigned k = 0; k < TLB_ENTRIES; k++)
         tlb_entry_clear(&c->tlb[k]);
 }
 
+/* MOV to CR3: drop every entry not marked global. */
 void tlb_flush_nonglobal(struct cpu *c)
 {
     for (unsigned k = 0; k < TLB_ENTRIES; k++)
@@ -253,6 +259,7 @@ void tlb_flush_page(struct cpu *c, uint32_t laddr)
     }
 }
 
+/* Public: the owner changed paging state behind the CPU's back. */
 void cpu_tlb_flush(struct cpu *c)
 {
     tlb_flush_all(c);
@@ -260,6 +267,7 @@ void cpu_tlb_flush(struct cpu *c)
 
 /* --- side-effect-free translation for debuggers and monitors ----------------- */
 
+/* Public: a supervisor-view walk with no A/D bits and no fault. */
 int cpu_translate(struct cpu *c, uint32_t laddr, uint32_t *paddr)
 {
     struct walk w;
@@ -297,11 +305,13 @@ static int copy_linear(struct cpu *c, uint32_t laddr, uint8_t *buf, uint32_t len
     return 0;
 }
 
+/* Public: copy guest linear memory out (0, or -1 at an unmapped page). */
 int cpu_read_linear(struct cpu *c, uint32_t laddr, void *buf, uint32_t len)
 {
     return copy_linear(c, laddr, buf, len, false);
 }
 
+/* Public: copy into guest linear memory (0, or -1 at an unmapped page). */
 int cpu_write_linear(struct cpu *c, uint32_t laddr, const void *buf, uint32_t len)
 {
     return copy_linear(c, laddr, (uint8_t *)buf, len, true);

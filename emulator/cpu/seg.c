@@ -35,6 +35,7 @@ static bool desc_addr(const struct cpu *c, uint16_t sel, uint32_t *addr)
     return true;
 }
 
+/* Read the 8-byte descriptor sel names (contract in seg.h). */
 bool seg_read_desc(struct cpu *c, uint16_t sel, struct desc *d)
 {
     uint32_t addr;
@@ -92,6 +93,7 @@ void seg_check_stack(struct cpu *c, uint16_t sel, int cpl, int vector, uint32_t 
     seg_from_desc(out, sel, &d);
 }
 
+/* The descriptor of a far-transfer target, which must be code (seg.h). */
 void seg_read_code(struct cpu *c, uint16_t sel, uint32_t ext, struct desc *d)
 {
     if (sel_is_null(sel))
@@ -100,6 +102,7 @@ void seg_read_code(struct cpu *c, uint16_t sel, uint32_t ext, struct desc *d)
         cpu_raise_gp(c, SEL_ERR(sel) | ext);
 }
 
+/* Load CS from a checked descriptor; CS.RPL and CPL become cpl. */
 void seg_load_cs(struct cpu *c, uint16_t sel, const struct desc *d, int cpl)
 {
     seg_from_desc(&c->seg[SEG_CS], (uint16_t)((sel & ~3u) | (unsigned)cpl), d);
@@ -138,6 +141,7 @@ static void seg_load_data(struct cpu *c, int sreg, uint16_t sel)
     seg_from_desc(&c->seg[sreg], sel, &d);
 }
 
+/* MOV/POP Sreg, LDS..LGS: real mode, SS, or a data segment register. */
 void seg_load(struct cpu *c, int sreg, uint16_t sel)
 {
     if (!cpu_protected(c)) {

@@ -32,6 +32,7 @@ static void require_protected(struct cpu *c)
         cpu_raise_ud(c);
 }
 
+/* EFLAGS.IOPL. */
 static unsigned iopl(const struct cpu *c)
 {
     return (c->eflags & FLAG_IOPL) >> FLAG_IOPL_SHIFT;
@@ -177,6 +178,7 @@ static void verify(struct cpu *c, uint16_t sel, bool write)
     set_zf(c, ok && (write ? attr_is_writable_data(a) : attr_is_readable(a)));
 }
 
+/* 0F 00 /reg: the LDTR/TR and verify instructions (protected mode only). */
 void sys_group6(struct cpu *c, const struct insn *i)
 {
     require_protected(c);
@@ -197,6 +199,7 @@ void sys_group6(struct cpu *c, const struct insn *i)
  * never clear it. */
 #define MSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
 
+/* LMSW: privileged; PE may be set but not cleared. */
 static void lmsw(struct cpu *c, uint16_t v)
 {
     require_cpl0(c);
@@ -212,6 +215,7 @@ static void invlpg(struct cpu *c, const struct insn *i)
     tlb_flush_page(c, c->seg[i->ea_seg].base + i->ea);
 }
 
+/* 0F 01 /reg: descriptor-table registers, MSW, INVLPG. */
 void sys_group7(struct cpu *c, const struct insn *i)
 {
     switch (i->reg) {
@@ -249,6 +253,7 @@ static bool lar_type_ok(uint16_t a, bool lsl)
 #define LAR_MASK32 0x00f0ff00u
 #define LAR_MASK16 0x0000ff00u
 
+/* LAR/LSL: ZF=1 and the rights or limit if the descriptor is visible. */
 void sys_lar_lsl(struct cpu *c, const struct insn *i)
 {
     require_protected(c);
@@ -340,6 +345,7 @@ static void write_cr(struct cpu *c, unsigned n, uint32_t v)
     }
 }
 
+/* MOV from CRn: CR1 and CR5-7 do not exist (#UD). */
 static uint32_t read_cr(struct cpu *c, unsigned n)
 {
     switch (n) {
@@ -391,16 +397,19 @@ void sys_mov_dr(struct cpu *c, const struct insn *i)
 #define MSR_SYSENTER_ESP     0x175u
 #define MSR_SYSENTER_EIP     0x176u
 
+/* The time-stamp counter: virtual time plus what WRMSR 10h added. */
 static uint64_t tsc_value(const struct cpu *c)
 {
     return cpu_vtime(c) + c->tsc_offset;
 }
 
+/* The 64-bit value in EDX:EAX. */
 static uint64_t edx_eax(const struct cpu *c)
 {
     return ((uint64_t)c->reg[EDX] << 32) | c->reg[EAX];
 }
 
+/* Store a 64-bit value in EDX:EAX. */
 static void set_edx_eax(struct cpu *c, uint64_t v)
 {
     c->reg[EAX] = (uint32_t)v;
@@ -480,6 +489,7 @@ void sys_rdtsc(struct cpu *c)
 #define CPUID_FEATURES (CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_APIC | \
                         CPUID_PGE | CPUID_CMOV)
 
+/* CPUID: leaf 0 and 1 as documented above, zeros otherwise. */
 void sys_cpuid(struct cpu *c)
 {
     uint32_t leaf = c->reg[EAX];
@@ -513,6 +523,7 @@ static void require_iopl(struct cpu *c)
         cpu_raise_gp(c, 0);
 }
 
+/* CLI: IF := 0 when the IOPL allows it. */
 void sys_cli(struct cpu *c)
 {
     require_iopl(c);
@@ -558,6 +569,7 @@ static uint32_t popf_mask(const struct cpu *c, unsigned opsize)
     return opsize == 4 ? mask : mask & 0xffffu;
 }
 
+/* POPF: apply `value` through popf_mask; RF is cleared by a 32-bit POPF. */
 void sys_popf(struct cpu *c, uint32_t value, unsigned opsize)
 {
     if ((c->eflags & FLAG_VM) && iopl(c) < 3)
@@ -575,6 +587,7 @@ void sys_popf(struct cpu *c, uint32_t value, unsigned opsize)
  * all its ports' bits clear.  A map beyond the TSS limit denies access. */
 #define TSS_IOMAP_BASE 0x66u
 
+/* True if the TSS bitmap has a clear bit for every port of the access. */
 static bool io_bitmap_allows(struct cpu *c, uint16_t port, unsigned size)
 {
     const struct seg *tr = &c->seg[SEG_TR];
@@ -604,12 +617,14 @@ void io_check(struct cpu *c, uint16_t port, unsigned size)
         cpu_raise_gp(c, 0);
 }
 
+/* IN: permission check, then the bus. */
 uint32_t io_in(struct cpu *c, uint16_t port, unsigned size)
 {
     io_check(c, port, size);
     return c->bus.io_in(c->bus.opaque, port, size);
 }
 
+/* OUT: permission check, then the bus. */
 void io_out(struct cpu *c, uint16_t port, uint32_t v, unsigned size)
 {
     io_check(c, port, size);
