@@ -516,6 +516,21 @@ Test(seccomp, denied_syscalls_fail_with_eperm, .timeout = 30)
     cr_assert_eq(count_lines(p.out, "clone3 ENOSYS"), 1, "clone3 must be ENOSYS (so libc falls back):\n%s", p.out);
 }
 
+Test(seccomp, the_i386_abi_is_filtered_too, .timeout = 30)
+{
+    struct box_proc p;
+    struct stat st;
+
+    if (stat(R "/bin/probe32", &st) < 0)
+        cr_skip_test("no 32-bit probe in the rootfs (gcc -m32 -static failed: sudo apt-get install gcc-multilib)");
+    BOX_RUN(&p, R, "--", "probe32", "syscalls");
+    skip_if_forbidden(&p);
+    cr_assert_eq(count_lines(p.out, "unshare_newuser EPERM"), 1, "int $0x80 unshare(CLONE_NEWUSER):\n%s", p.out);
+    cr_assert_eq(count_lines(p.out, "keyctl EPERM"), 1, "int $0x80 keyctl:\n%s", p.out);
+    cr_assert_eq(count_lines(p.out, "mount EPERM"), 1, "int $0x80 mount:\n%s", p.out);
+    cr_assert_eq(count_lines(p.out, "open_by_handle_at EPERM"), 1, "int $0x80 open_by_handle_at:\n%s", p.out);
+}
+
 Test(seccomp, without_the_filter_a_new_user_namespace_is_allowed, .timeout = 30)
 {
     struct box_proc p;
