@@ -1,22 +1,24 @@
 /*
- * irqstate.c - knowing whether interrupts are on, with and without PUSHF.
+ * irqstate.c - knowing whether interrupts are on, with and without PUSHF/POPF.
  *
  * Kernel code that touches data an interrupt handler also touches runs with
  * interrupts off.  Such sections nest (a function that disables interrupts
- * calls another that does too), so like xv6 we count: irq_save() disables and
- * remembers, at the outermost level, whether interrupts had been enabled;
- * irq_restore() re-enables them only when the count drops back to zero and
- * they were on before.  If interrupts are found enabled inside a section, some
- * code broke the rule, and we panic rather than run with a latent race.
+ * calls another that does too), so like xv6's pushcli/popcli we count:
+ * irq_save() disables interrupts and, at the outermost level, saves the
+ * interrupt state; irq_restore() puts the saved state back when the count
+ * drops to zero.  If interrupts are found enabled inside a section, some code
+ * broke the rule, and we panic rather than run with a latent race.
  *
- * The classic way to learn the interrupt flag is PUSHF (read EFLAGS), and the
+ * The classic way to save the state is PUSHF (EFLAGS to the stack) and the
  * classic way to restore it is POPF.  Under a deprivileging monitor both lie:
- * PUSHF shows the real IF and POPF silently ignores IF (see the sensitive-popf
- * guest).  So this file is built two ways:
- *  - default: ask the CPU with PUSHF, like xv6;
- *  - NO_PUSHF_IRQSTATE: keep a software copy of IF, updated by our own CLI/STI
- *    and at every trap entry and exit (from the gate type and the EFLAGS image
- *    saved in the trap frame, which is memory, not PUSHF).
+ * PUSHF shows the real IF, and POPF silently leaves IF alone outside ring 0
+ * (see the sensitive-popf guest), so the kernel would never get its interrupts
+ * back.  So this file is built two ways:
+ *  - default: the state is EFLAGS, saved with PUSHF and restored with POPF;
+ *  - NO_PUSHF_IRQSTATE: the state is a software copy of IF, kept in step by our
+ *    own CLI/STI and at every trap entry and exit (from the gate type and the
+ *    EFLAGS image in the trap frame, which is memory, not PUSHF); restoring it
+ *    executes STI, which a monitor can trap.
  */
 #include "irqstate.h"
 
@@ -24,7 +26,7 @@
 #include "x86.h"
 
 static int depth;                  /* nesting of irq_save() */
-static bool were_enabled;          /* IF before the outermost irq_save() */
+static uint32_t saved;             /* state before the outermost irq_save() */
 
 /* Returning to ring 3 inside an irq_save() section would leave it open forever. */
 static void check_user_return(const struct trapframe *next)
@@ -54,9 +56,22 @@ static void irq_on(void)
     sti();
 }
 
+/* The state to save: just IF, in its EFLAGS position. */
+static uint32_t irq_state(void)
+{
+    return soft_if ? EFLAGS_IF : 0;
+}
+
+/* Put a saved state back (interrupts are off when this is called). */
+static void irq_set_state(uint32_t s)
+{
+    if (s & EFLAGS_IF)
+        irq_on();
+}
+
 void irq_trap_enter(const struct trapframe *tf, bool if_kept)
 {
-    soft_if = if_kept && (tf->eflags & EFLAGS_IF);   /* SDM 6.12.1.3 */
+    soft_if = if_kept && (tf->eflags & EFLAGS_IF);   /* SDM Vol. 3A 6.12.1.3 */
 }
 
 void irq_trap_exit(const struct trapframe *next)
@@ -67,7 +82,7 @@ void irq_trap_exit(const struct trapframe *next)
 
 const char *irq_mechanism(void)
 {
-    return "a software copy of IF (NO_PUSHF_IRQSTATE: no PUSHF/POPF)";
+    return "a software copy of IF and STI (NO_PUSHF_IRQSTATE: no PUSHF/POPF)";
 }
 #else
 bool irq_enabled(void)
@@ -85,6 +100,18 @@ static void irq_on(void)
     sti();
 }
 
+/* The state to save: all of EFLAGS (PUSHF). */
+static uint32_t irq_state(void)
+{
+    return read_eflags();
+}
+
+/* Put a saved state back: POPF restores IF along with the rest of EFLAGS. */
+static void irq_set_state(uint32_t s)
+{
+    write_eflags(s);
+}
+
 void irq_trap_enter(const struct trapframe *tf, bool if_kept)
 {
     (void)tf;
@@ -98,16 +125,16 @@ void irq_trap_exit(const struct trapframe *next)
 
 const char *irq_mechanism(void)
 {
-    return "EFLAGS.IF read with PUSHF (like xv6's pushcli/popcli)";
+    return "PUSHF, CLI and POPF (saved EFLAGS, like local_irq_save)";
 }
 #endif
 
 void irq_save(void)
 {
-    bool on = irq_enabled();
+    uint32_t s = irq_state();
     irq_off();
     if (depth++ == 0)
-        were_enabled = on;
+        saved = s;
 }
 
 void irq_restore(void)
@@ -116,8 +143,8 @@ void irq_restore(void)
         panic("irq_restore: interrupts are enabled inside an irq_save() section");
     if (--depth < 0)
         panic("irq_restore without irq_save");
-    if (depth == 0 && were_enabled)
-        irq_on();
+    if (depth == 0)
+        irq_set_state(saved);
 }
 
 void irq_idle_wait(void)

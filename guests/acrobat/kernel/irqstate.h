@@ -6,11 +6,11 @@
 
 #include "trap.h"
 
-/* Disable interrupts, remembering whether they were on (nests). */
+/* Disable interrupts; the outermost call saves the interrupt state (nests). */
 void irq_save(void);
 
-/* Undo one irq_save(); re-enable interrupts after the outermost one if they were
-   on before it.  Panics if interrupts are on (someone enabled them inside) or if
+/* Undo one irq_save(); undoing the outermost one restores the saved state
+   (re-enabling interrupts if they were on).  Panics if interrupts are on (someone enabled them inside) or if
    there is no matching irq_save(). */
 void irq_restore(void);
 
