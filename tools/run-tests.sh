@@ -36,10 +36,11 @@ awk '
       }
   }
   /\[SKIP\]/ { skip++ }
-  # CTest verdict lines: "1/5 Test #3: test-cpu .........***Failed" or "Passed"
+  # CTest verdict lines: "1/5 Test #3: test-cpu ....***Failed", "Passed", "***Not Run"
+  # (a missing executable is a failure; a disabled test is not)
   /Test +#[0-9]+:/ {
       num = $0; sub(/.*Test +#/, "", num); sub(/:.*/, "", num)
-      if ($0 !~ /Passed/ && $0 !~ /Not Run|Disabled/) dead[num] = 1
+      if ($0 !~ /Passed/ && $0 !~ /Disabled/) dead[num] = 1
   }
   END {
       for (n in dead) if (!(n in seen)) fail++
