@@ -45,6 +45,8 @@ void diff_rng_seed(struct diff_rng *r, uint64_t seed, uint64_t stream, uint64_t 
 uint32_t diff_rng_u32(struct diff_rng *r);
 /* A value in [0, n). */
 uint32_t diff_rng_below(struct diff_rng *r, uint32_t n);
+/* A value biased towards where flags change: 0, 1, sign boundaries, all ones. */
+uint32_t diff_rng_value(struct diff_rng *r);
 
 /* What the comparison needs to know about a generated case. */
 struct diff_meta {
