@@ -109,6 +109,7 @@ static int fail(struct boot *b, const char *name, int code, const char *fmt, ...
 static int find_header(struct boot *b, const uint8_t *img, size_t len, struct mb_header *h)
 {
     size_t end = len < MB_HEADER_SEARCH ? len : MB_HEADER_SEARCH;
+    *h = (struct mb_header){ 0 };
     for (size_t off = 0; off + sizeof(*h) <= end; off += 4) {
         memcpy(h, img + off, sizeof(*h));
         if (h->magic == MB_HEADER_MAGIC && h->magic + h->flags + h->checksum == 0)

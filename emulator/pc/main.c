@@ -306,7 +306,6 @@ static double host_now(void)
 static int run_machine(struct machine *m, const struct run_args *a)
 {
     double t0 = host_now();
-    int status;
     if (a->gdb_port) {
         struct gdb_target t = { .cpu = &m->cpu, .ctx = m, .resume = gdb_resume };
         int rc = gdb_serve(&t, (uint16_t)a->gdb_port);
@@ -315,7 +314,7 @@ static int run_machine(struct machine *m, const struct run_args *a)
     } else {
         machine_run(m);
     }
-    status = stop_status(m, m->stop);
+    int status = stop_status(m, m->stop);
     if (m->stop != MACHINE_EXITED && m->stop != MACHINE_RUNNING)
         fprintf(stderr, "trapeze: %s\n", m->report);
     if (a->vga)
