@@ -223,19 +223,30 @@ static int count_zombies(void)
     return n;
 }
 
+/* An orphan that has surely ended: the grandchild holds the only other write
+ * end of a pipe, so end of file on it means the grandchild is dead.  Then give
+ * PID 1 up to a second to reap it, and print how many zombies are left. */
 static int zombies(void)
 {
-    struct timespec settle = { .tv_nsec = 200 * 1000 * 1000 };
-    pid_t child = fork();
+    struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+    int fds[2], n = 0;
+    char c;
 
+    if (pipe(fds) < 0)
+        return 1;
+    pid_t child = fork();
     if (child == 0) {
         if (fork() == 0)
-            _exit(0);          /* the orphan: its parent is gone by now or soon */
+            _exit(0);          /* the orphan, re-parented to PID 1 */
         _exit(0);
     }
+    close(fds[1]);
     waitpid(child, NULL, 0);
-    nanosleep(&settle, NULL);
-    printf("zombies %d\n", count_zombies());
+    while (read(fds[0], &c, 1) > 0)
+        ;
+    for (int i = 0; i < 100 && (n = count_zombies()) > 0; i++)
+        nanosleep(&tick, NULL);
+    printf("zombies %d\n", n);
     return 0;
 }
 
