@@ -200,6 +200,20 @@ static int box_clone_flags(unsigned mechs)
     return flags;
 }
 
+/* --explain: the clone() call, its flags by namespace name. */
+static void box_explain_clone(unsigned mechs, pid_t child)
+{
+    char names[128] = "";
+
+    for (size_t i = 0; i < ARRAY_SIZE(box_namespaces); i++)
+        if ((mechs & box_namespaces[i]->mech) && box_namespaces[i]->clone_flag) {
+            strncat(names, box_namespaces[i]->name, sizeof names - strlen(names) - 2);
+            strcat(names, " ");
+        }
+    explain_step("clone: a child in new namespaces: %s", names);
+    explain_sys(child, "clone(%#x /* CLONE_NEW* */ | SIGCHLD)", box_clone_flags(mechs));
+}
+
 /* Explain a failed clone() for the user. */
 static void box_clone_complain(int err, unsigned mechs)
 {
@@ -286,7 +300,7 @@ static int box_parent(const struct box_config *cfg, struct cgroup *cg, int fds[4
     }
     close(fds[0]);
     close(fds[3]);
-    explain_sys(child, "clone(%#x | SIGCHLD)", box_clone_flags(cfg->mechs));
+    box_explain_clone(cfg->mechs, child);
     if (child < 0) {
         box_clone_complain(errno, cfg->mechs);
         close(go_fd);
