@@ -1089,10 +1089,14 @@ static bool gen_simple(struct gen *g)
 /* One template from the allowed families; false if none fits right now. */
 static bool gen_one(struct gen *g, uint32_t families)
 {
-    for (int tries = 0; tries < 64; tries++) {
-        const struct tmpl *t = &templates[asm_below(g, NTEMPLATES)];
-        if (!(families & DIFF_FAM(t->fam)))
-            continue;
+    const struct tmpl *allowed[NTEMPLATES];
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < NTEMPLATES; i++)
+        if (families & DIFF_FAM(templates[i].fam))
+            allowed[n++] = &templates[i];
+    for (int tries = 0; n > 0 && tries < 16; tries++) {
+        const struct tmpl *t = allowed[asm_below(g, n)];
         if (t->emit(g, t->arg))
             return true;
     }
