@@ -90,6 +90,7 @@ bool irq_enabled(void)
     return read_eflags() & EFLAGS_IF;                /* PUSHF */
 }
 
+/* Plain CLI and STI: the CPU's IF is the only copy. */
 static void irq_off(void)
 {
     cli();
