@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
+/* --- random choices ---------------------------------------------------------------- */
+
 uint32_t asm_below(struct gen *g, uint32_t n)
 {
     return diff_rng_below(g->r, n);

@@ -122,6 +122,8 @@ static void check_families(const char *test, uint32_t families, unsigned max_ins
             report(r, test, i, why);
     }
     fflush(stderr);
+    cr_log_info("%s: %u cases compared with the host CPU (seed 0x%llx)", test, ran,
+                (unsigned long long)r->seed);
     runner_stop(r);
     cr_expect_gt(ran, 0, "%s: no case ran (TRAPEZE_DIFF_CASE beyond %u?)", test, ncases);
     cr_assert_eq(bad, 0, "%s: %u of %u cases differ from the host CPU; "
