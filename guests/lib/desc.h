@@ -33,7 +33,6 @@ struct seg_desc {
 #define SEG_DATA_RW      0x02     /* SDM 3.4.5.1: read/write */
 #define SEG_LDT          0x02     /* SDM 3.5 Table 3-2: LDT (S = 0) */
 #define SEG_TSS32        0x09     /* SDM 3.5 Table 3-2: 32-bit TSS, available */
-#define SEG_TSS32_BUSY   0x0B     /* ... busy (set by LTR and task switches) */
 /* Flags nibble (bits 55:52). */
 #define SEG_G            0x8      /* limit counts 4 KiB pages */
 #define SEG_DB           0x4      /* 32-bit segment */

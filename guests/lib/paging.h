@@ -21,8 +21,6 @@
 #define PTE_P      (1u << 0)      /* present */
 #define PTE_W      (1u << 1)      /* writable */
 #define PTE_U      (1u << 2)      /* user (ring 3) may access */
-#define PTE_A      (1u << 5)      /* accessed (set by the CPU) */
-#define PTE_D      (1u << 6)      /* dirty (set by the CPU, PTEs only) */
 #define PTE_ADDR(e) ((e) & PAGE_MASK)
 
 /* SDM Vol. 3A 4.3: bits 31:22 index the directory, 21:12 the table. */
@@ -31,8 +29,6 @@
 
 /* #PF error code (SDM Vol. 3A 6.15, Figure 6-11): | ... | U/S | W/R | P | */
 #define PF_ERR_P   (1u << 0)      /* 0 = page not present, 1 = protection */
-#define PF_ERR_W   (1u << 1)      /* the access was a write */
-#define PF_ERR_U   (1u << 2)      /* the access came from ring 3 */
 
 /* Map [0, bytes) one to one in pd (supervisor, writable), using the page tables
    at pts (bytes / 4 MiB of them, 4 KiB aligned, caller-provided). */

@@ -18,8 +18,4 @@ __attribute__((noreturn)) void guest_exit(uint32_t v);
 /* Print "panic: <message>" and exit with GUEST_EXIT_PANIC. */
 __attribute__((noreturn, format(printf, 1, 2))) void panic(const char *fmt, ...);
 
-/* Stop with a panic naming the failed condition when cond is false. */
-#define GUEST_ASSERT(cond) \
-    ((cond) ? (void)0 : panic("%s:%d: assertion failed: %s", __FILE__, __LINE__, #cond))
-
 #endif

@@ -14,11 +14,10 @@ struct trapframe {
     uint32_t esp, ss;          /* the CPU, only when entering from ring 3 */
 };
 
-/* Exception vectors (SDM Vol. 3A Table 6-1). */
+/* Exception vectors the guests handle (SDM Vol. 3A Table 6-1; trap.c names all). */
 enum {
-    VEC_DE = 0, VEC_DB = 1, VEC_NMI = 2, VEC_BP = 3, VEC_OF = 4, VEC_BR = 5,
-    VEC_UD = 6, VEC_NM = 7, VEC_DF = 8, VEC_TS = 10, VEC_NP = 11, VEC_SS = 12,
-    VEC_GP = 13, VEC_PF = 14, VEC_MF = 16, VEC_AC = 17, VEC_MC = 18, VEC_XM = 19
+    VEC_DE = 0,            /* divide error */
+    VEC_PF = 14,           /* page fault */
 };
 
 /* A handler gets the saved state and returns the frame to resume (usually tf). */

@@ -12,9 +12,7 @@
  * | reserved |ID|VIP|VIF|AC|VM|RF| 0|NT|IOPL |OF|DF|IF|TF|SF|ZF| 0|AF| 0|PF| 1|CF|
  * +----------+--+---+---+--+--+--+--+--+-----+--+--+--+--+--+--+--+--+--+--+--+--+
  */
-#define EFLAGS_CF        (1u << 0)
 #define EFLAGS_RESERVED1 (1u << 1)     /* always reads as 1 */
-#define EFLAGS_ZF        (1u << 6)
 #define EFLAGS_IF        (1u << 9)
 #define EFLAGS_IOPL_SHIFT 12
 #define EFLAGS_IOPL_MASK (3u << EFLAGS_IOPL_SHIFT)
@@ -44,18 +42,6 @@ static inline uint8_t inb(uint16_t port)
 static inline void outb(uint16_t port, uint8_t v)
 {
     __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
 }
 
 /* Read count 16-bit words from port into buf (REP INSW). */
