@@ -522,12 +522,6 @@ void alu_checkpoint(struct cpu *c)
     c->lazy_undo.valid = true;
 }
 
-/* The write went through: forget the checkpoint. */
-void alu_commit(struct cpu *c)
-{
-    c->lazy_undo.valid = false;
-}
-
 /* After a fault: put back the flags saved by alu_checkpoint(), if any. */
 void alu_rollback(struct cpu *c)
 {

@@ -97,7 +97,12 @@ void alu_aad(struct cpu *c, uint8_t base);
  * the write is done, and the run loop calls alu_rollback() after a fault so
  * the restarted instruction sees the flags it saw the first time. */
 void alu_checkpoint(struct cpu *c);
-void alu_commit(struct cpu *c);
 void alu_rollback(struct cpu *c);
+
+/* The write went through: forget the checkpoint. */
+static inline void alu_commit(struct cpu *c)
+{
+    c->lazy_undo.valid = false;
+}
 
 #endif

@@ -144,13 +144,14 @@ static int interrupt_window(struct cpu *c)
 /* Decode and execute the instruction at CS:EIP. */
 static void execute_one(struct cpu *c)
 {
-    struct insn i;
+    struct insn scratch;
+    const struct insn *i;
     uint8_t shadow = c->inhibit_intr;
 
     c->insn_eip = c->eip;
-    decode_insn(c, &i);
-    c->eip = i.next_eip;
-    exec_insn(c, &i);
+    i = decode_insn(c, &scratch);
+    c->eip = i->next_eip;
+    exec_insn(c, i);
     c->icount++;
     if (shadow)
         c->inhibit_intr = 0;                      /* the shadow covered this instruction */

@@ -155,6 +155,8 @@ struct cpu_exit_info {
 };
 
 #define CPU_MAX_BREAKPOINTS 16
+#define DCACHE_ENTRIES 2048     /* decoded instructions cached (decode.c) */
+#define DCACHE_ENTRY_BYTES 96
 #define TLB_ENTRIES 256     /* see mmu.c for the TLB geometry */
 
 /*
@@ -214,6 +216,8 @@ struct cpu {
     } lazy_undo;
     bool bp_skip;                 /* resuming at bp_skip_eip after CPU_EXIT_DEBUG */
     uint32_t bp_skip_eip;
+    /* decoded-instruction cache, private to decode.c (which checks the size) */
+    _Alignas(16) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];
     uint32_t insn_eip;            /* EIP of the instruction being executed */
     struct tlb_entry tlb[TLB_ENTRIES];
     void *jmp;                    /* jmp_buf of the running cpu_run, or NULL */

@@ -17,7 +17,18 @@
  * current code page, found once per instruction through the TLB.  Bytes past
  * the window (an instruction that crosses a page, code in MMIO) go through
  * mem_fetch8(), which does the full segment and paging checks.
+ *
+ * Decoding is the slowest part of an interpreter, and most instructions are
+ * executed many times, so decoded instructions are kept in a small cache
+ * indexed by the host address of their first byte.  The decoder never reads
+ * registers: a memory operand is kept as a recipe (base, index, scale,
+ * displacement) and its effective address is computed at each execution.
+ * A cache hit is only used if the bytes in memory are still the bytes that
+ * were decoded (compared on every hit), so self-modifying code and page
+ * remapping (a different host page under the same EIP) are always seen.
  */
+
+#include <string.h>
 
 #include "exec.h"
 #include "mem.h"
@@ -89,7 +100,8 @@ static const uint8_t two_byte[256] = {
 struct fetch {
     struct cpu *c;
     const uint8_t *win;      /* host copy of the code at CS:start, or NULL */
-    uint32_t avail;          /* bytes readable through win */
+    uint32_t avail;          /* bytes readable through win for this instruction */
+    uint32_t page_room;      /* bytes from win to the end of its page */
     uint32_t start;          /* EIP of the instruction */
     uint32_t len;            /* bytes consumed so far */
 };
@@ -105,9 +117,10 @@ static void fetch_open(struct cpu *c, struct fetch *f)
     f->start = eip;
     f->len = 0;
     f->avail = 0;
+    f->win = NULL;
     if (unlikely(eip > cs->limit))
         return;                              /* mem_fetch8 raises the #GP */
-    room = PAGE_SIZE - (lin & ~PAGE_MASK);
+    room = f->page_room = PAGE_SIZE - (lin & ~PAGE_MASK);
     if (room > INSN_MAX_LEN)
         room = INSN_MAX_LEN;
     if (cs->limit - eip < room)
@@ -152,63 +165,64 @@ static uint32_t fetch_n(struct fetch *f, unsigned size)
     return size == 1 ? fetch8(f) : size == 2 ? fetch16(f) : fetch32(f);
 }
 
+/* How to compute a memory operand's offset: base (in insn.ea_base) +
+ * index << scale + disp, wrapped to the address size. */
+struct ea_recipe {
+    int8_t index;            /* index register, or -1 */
+    uint8_t scale;           /* 0..3 */
+    uint32_t disp;
+};
+
 /* 16-bit addressing, SDM Vol. 2A table 2-1: the eight base/index sums.
  * BP-based forms use SS by default (SDM Vol. 1 3.7.5). */
-static void modrm16(struct fetch *f, struct insn *i)
+static void modrm16(struct fetch *f, struct insn *i, struct ea_recipe *ea)
 {
     static const int8_t base[8]  = { EBX, EBX, EBP, EBP, ESI, EDI, EBP, EBX };
     static const int8_t index[8] = { ESI, EDI, ESI, EDI, -1, -1, -1, -1 };
-    const uint32_t *r = f->c->reg;
-    uint32_t ea = 0;
 
     if (i->mod == 0 && i->rm == 6) {
-        i->ea = fetch16(f);
-        i->ea_seg = SEG_DS;
+        ea->disp = fetch16(f);                      /* disp16 alone, DS */
         return;
     }
-    ea = r[base[i->rm]];
-    if (index[i->rm] >= 0)
-        ea += r[index[i->rm]];
     i->ea_base = base[i->rm];
-    i->ea_seg = base[i->rm] == EBP ? SEG_SS : SEG_DS;
+    ea->index = index[i->rm];
+    if (base[i->rm] == EBP)
+        i->ea_seg = SEG_SS;
     if (i->mod == 1)
-        ea += (uint32_t)(int8_t)fetch8(f);
+        ea->disp = (uint32_t)(int8_t)fetch8(f);
     else if (i->mod == 2)
-        ea += fetch16(f);
-    i->ea = ea & 0xffff;
+        ea->disp = fetch16(f);
 }
 
 /* 32-bit addressing, SDM Vol. 2A tables 2-2 and 2-3.  ESP and EBP bases use SS. */
-static void modrm32(struct fetch *f, struct insn *i)
+static void modrm32(struct fetch *f, struct insn *i, struct ea_recipe *ea)
 {
-    const uint32_t *r = f->c->reg;
     int base = i->rm;
-    uint32_t ea = 0;
 
     if (base == 4) {                              /* SIB follows */
         uint8_t sib = fetch8(f);
         unsigned idx = (sib >> 3) & 7;
         base = sib & 7;
-        if (idx != ESP)
-            ea = r[idx] << (sib >> 6);
+        if (idx != ESP) {
+            ea->index = (int8_t)idx;
+            ea->scale = sib >> 6;
+        }
         if (base == EBP && i->mod == 0)
             base = -1;                             /* disp32, no base */
     } else if (base == EBP && i->mod == 0) {
         base = -1;                                 /* disp32 alone */
     }
     i->ea_base = (int8_t)base;
-    i->ea_seg = (base == ESP || base == EBP) ? SEG_SS : SEG_DS;
-    if (base >= 0)
-        ea += r[base];
+    if (base == ESP || base == EBP)
+        i->ea_seg = SEG_SS;
     if (i->mod == 1)
-        ea += (uint32_t)(int8_t)fetch8(f);
+        ea->disp = (uint32_t)(int8_t)fetch8(f);
     else if (i->mod == 2 || base < 0)
-        ea += fetch32(f);
-    i->ea = ea;
+        ea->disp = fetch32(f);
 }
 
-/* ModRM byte and, for a memory operand, its effective address. */
-static void decode_modrm(struct fetch *f, struct insn *i, bool reg_only)
+/* ModRM byte and, for a memory operand, the recipe of its address. */
+static void decode_modrm(struct fetch *f, struct insn *i, struct ea_recipe *ea, bool reg_only)
 {
     uint8_t m = fetch8(f);
 
@@ -221,9 +235,9 @@ static void decode_modrm(struct fetch *f, struct insn *i, bool reg_only)
     if (i->mod == 3)
         return;
     if (i->addrsize == 2)
-        modrm16(f, i);
+        modrm16(f, i, ea);
     else
-        modrm32(f, i);
+        modrm32(f, i, ea);
     if (i->seg_override >= 0)
         i->ea_seg = i->seg_override;
 }
@@ -269,15 +283,12 @@ static uint8_t decode_prefixes(struct fetch *f, struct insn *i, unsigned dflt)
     }
 }
 
-/* Decode the instruction at CS:EIP.  Operand and address size default to
- * CS.D (SDM Vol. 3A 3.4.5); memory operands default to DS (or SS). */
-void decode_insn(struct cpu *c, struct insn *i)
+/* Decode the instruction whose bytes f delivers.  Operand and address size
+ * default to CS.D (SDM Vol. 3A 3.4.5); memory operands default to DS (or SS). */
+static void decode_bytes(struct fetch *f, struct insn *i, struct ea_recipe *ea, unsigned dflt)
 {
-    struct fetch f;
-    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
     uint8_t b, fmt;
 
-    fetch_open(c, &f);
     i->two_byte = false;
     i->opsize = i->addrsize = (uint8_t)dflt;
     i->seg_override = -1;
@@ -290,21 +301,137 @@ void decode_insn(struct cpu *c, struct insn *i)
     i->ea = 0;
     i->ea_base = -1;
     i->imm = i->imm2 = 0;
-    b = decode_prefixes(&f, i, dflt);
+    ea->index = -1;
+    ea->scale = 0;
+    ea->disp = 0;
+    b = decode_prefixes(f, i, dflt);
     if (b == 0x0f) {
         i->two_byte = true;
-        b = fetch8(&f);
+        b = fetch8(f);
         fmt = two_byte[b];
     } else {
         fmt = one_byte[b];
     }
     i->opcode = b;
     if (fmt & F_MODRM)
-        decode_modrm(&f, i, fmt & F_REGONLY);
+        decode_modrm(f, i, ea, fmt & F_REGONLY);
     else if (i->seg_override >= 0)
         i->ea_seg = i->seg_override;
-    decode_imm(&f, i, fmt & F_IMM);
-    i->next_eip = f.start + f.len;
-    if (dflt == 2)
-        i->next_eip &= 0xffff;
+    decode_imm(f, i, fmt & F_IMM);
+}
+
+/* The effective address from its recipe and the current registers. */
+static inline uint32_t ea_compute(const struct cpu *c, const struct insn *i,
+                                  const struct ea_recipe *ea)
+{
+    uint32_t v = ea->disp;
+
+    if (i->ea_base >= 0)
+        v += c->reg[i->ea_base];
+    if (ea->index >= 0)
+        v += c->reg[ea->index] << ea->scale;
+    return i->addrsize == 2 ? v & 0xffff : v;
+}
+
+/* One decoded instruction in the cache. */
+struct dcache_entry {
+    const uint8_t *host;               /* host address of its first byte; NULL = empty */
+    uint64_t bytes[2];                 /* its bytes, zero-padded, to detect changes */
+    uint64_t mask[2];                  /* which bytes of bytes[] are the instruction's */
+    uint8_t len;
+    uint8_t dflt;                      /* CS.D default size it was decoded with */
+    struct ea_recipe ea;
+    struct insn i;
+};
+
+_Static_assert(sizeof(struct dcache_entry) <= DCACHE_ENTRY_BYTES, "grow DCACHE_ENTRY_BYTES");
+
+static inline struct dcache_entry *dcache_slot(struct cpu *c, const uint8_t *host)
+{
+    return (struct dcache_entry *)(c->dcache + ((uintptr_t)host % DCACHE_ENTRIES) * DCACHE_ENTRY_BYTES);
+}
+
+/* Mask of the first n bytes (n <= 8) of a little-endian 64-bit word. */
+static inline uint64_t byte_mask(unsigned n)
+{
+    return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
+}
+
+/* Are the len bytes at p still the ones in e?  (Reads whole words when the
+ * page has room for them, byte by byte near its end.) */
+static bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t page_room)
+{
+    uint64_t w[2] = { 0, 0 };
+
+    if (likely(page_room >= sizeof w)) {
+        memcpy(w, p, sizeof w);
+        return (((w[0] ^ e->bytes[0]) & e->mask[0]) | ((w[1] ^ e->bytes[1]) & e->mask[1])) == 0;
+    }
+    return memcmp(p, e->bytes, e->len) == 0;
+}
+
+/* Remember a freshly decoded instruction whose bytes all came from the window. */
+static void dcache_fill(struct dcache_entry *e, const struct fetch *f, unsigned dflt)
+{
+    e->bytes[0] = e->bytes[1] = 0;
+    memcpy(e->bytes, f->win, f->len);
+    e->mask[0] = byte_mask(f->len);
+    e->mask[1] = byte_mask(f->len > 8 ? f->len - 8 : 0);
+    e->len = (uint8_t)f->len;
+    e->dflt = (uint8_t)dflt;
+    e->host = f->win;
+}
+
+/* The cached decoding of the instruction at CS:EIP, or NULL.  It must start
+ * on a RAM page the TLB knows, fit the page and the CS limit, have been
+ * decoded with the same default size, and its bytes must be unchanged. */
+static inline struct dcache_entry *dcache_lookup(struct cpu *c, unsigned dflt)
+{
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t eip = c->eip, lin = cs->base + eip;
+    const uint8_t *host = tlb_hit(c, lin, c->cpl == 3 ? TLB_USER_READ : TLB_SUPER_READ);
+    struct dcache_entry *e;
+    uint32_t page_room;
+
+    if (unlikely(host == NULL || eip > cs->limit))
+        return NULL;
+    e = dcache_slot(c, host);
+    page_room = PAGE_SIZE - (lin & ~PAGE_MASK);
+    if (likely(e->host == host && e->dflt == dflt && e->len <= page_room &&
+               e->len - 1u <= cs->limit - eip && bytes_unchanged(e, host, page_room)))
+        return e;
+    return NULL;
+}
+
+/* Decode the instruction at CS:EIP: from the cache when its bytes are
+ * unchanged, else from memory.  Returns the decoded instruction (in the
+ * cache, or in *scratch for code that cannot be cached). */
+const struct insn *decode_insn(struct cpu *c, struct insn *scratch)
+{
+    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
+    uint32_t mask = dflt == 4 ? 0xffffffffu : 0xffff;
+    struct dcache_entry *e = dcache_lookup(c, dflt);
+    struct ea_recipe ea;
+    struct fetch f;
+
+    if (likely(e != NULL)) {
+        e->i.ea = ea_compute(c, &e->i, &e->ea);
+        e->i.next_eip = (c->eip + e->len) & mask;
+        return &e->i;
+    }
+    fetch_open(c, &f);
+    if (unlikely(f.win == NULL)) {                 /* MMIO or beyond the limit */
+        decode_bytes(&f, scratch, &ea, dflt);
+        scratch->ea = ea_compute(c, scratch, &ea);
+        scratch->next_eip = (f.start + f.len) & mask;
+        return scratch;
+    }
+    e = dcache_slot(c, f.win);
+    e->host = NULL;                               /* a fault while decoding leaves it empty */
+    decode_bytes(&f, &e->i, &e->ea, dflt);
+    if (f.len <= f.avail)
+        dcache_fill(e, &f, dflt);
+    e->i.ea = ea_compute(c, &e->i, &e->ea);
+    e->i.next_eip = (f.start + f.len) & mask;
+    return &e->i;
 }

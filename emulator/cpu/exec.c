@@ -22,7 +22,7 @@
 /* --- operands ------------------------------------------------------------- */
 
 /* Read the ModRM r/m operand: a register, or memory at ea_seg:ea. */
-static uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned size)
+static inline uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned size)
 {
     if (insn_is_reg(i))
         return reg_read(c, i->rm, size);
@@ -30,7 +30,7 @@ static uint32_t rm_read(struct cpu *c, const struct insn *i, unsigned size)
 }
 
 /* Write the ModRM r/m operand. */
-static void rm_write(struct cpu *c, const struct insn *i, uint32_t v, unsigned size)
+static inline void rm_write(struct cpu *c, const struct insn *i, uint32_t v, unsigned size)
 {
     if (insn_is_reg(i))
         reg_write(c, i->rm, v, size);

@@ -12,8 +12,9 @@
 /* SDM Vol. 2A 2.3.11: an instruction is at most 15 bytes; longer is #GP(0). */
 #define INSN_MAX_LEN 15
 
-/* decode.c: decode the instruction at CS:EIP into *i (raises #GP/#PF/#UD). */
-void decode_insn(struct cpu *c, struct insn *i);
+/* decode.c: decode the instruction at CS:EIP (raises #GP/#PF).  Returns it,
+ * from the decode cache or in *scratch; valid until the next decode. */
+const struct insn *decode_insn(struct cpu *c, struct insn *scratch);
 
 /* exec.c: execute a decoded instruction; c->eip already holds i->next_eip. */
 void exec_insn(struct cpu *c, const struct insn *i);

@@ -153,3 +153,31 @@ Test(decode, instruction_crossing_a_page)
     ASSERT_HLT(fix_run_to_hlt(f));
     cr_assert_eq(c->reg[EAX], 0x44332211u);
 }
+
+Test(decode, self_modifying_code_is_seen)
+{
+    /* The loop patches the immediate of an instruction it has already run
+     * (and so decoded once): the second pass must see the new byte. */
+    ASSERT_HLT(RUN(0xb9, 2, 0, 0, 0,                   /* 1000: mov ecx, 2 */
+                   0xb8, 1, 0, 0, 0,                   /* 1005: mov eax, 1 */
+                   0x01, 0xc3,                         /* 100a: add ebx, eax */
+                   0xc6, 0x05, 0x06, 0x10, 0, 0, 7,    /* 100c: mov byte [0x1006], 7 */
+                   0xe2, 0xf0,                         /* 1013: loop 1005 */
+                   HLT));                              /* 1015 */
+    cr_assert_eq(c->reg[EAX], 7, "second pass must execute mov eax, 7: got %u", c->reg[EAX]);
+}
+
+Test(decode, same_bytes_at_another_address)
+{
+    /* a cached instruction reached at a new EIP gets its own next EIP */
+    static const uint8_t code[] = { 0xe8, 0x00, 0x00, 0x00, 0x00, HLT };  /* call +0; hlt */
+    fix_poke(f, 0x3000, code, sizeof code);
+    fix_poke(f, 0x5000, code, sizeof code);
+    c->eip = 0x3000;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(fix_read32(f, FIX_STACK - 4), 0x3005);
+    c->eip = 0x5000;
+    c->halted = false;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(fix_read32(f, FIX_STACK - 8), 0x5005);
+}
