@@ -5,10 +5,12 @@
  * helper: RAM covering DIFF_RAM_SIZE bytes, paging off, flat segments
  * (cpu_set_flat32), so a linear address is a physical address is an offset
  * into `ram`.  It runs at CPL 0, which makes no difference to the user-level
- * instructions the generator emits, with two consequences handled here:
+ * instructions the generator emits, or (e->user) at CPL 3 like the helper,
+ * which also compares the privilege checks: CLI, IN, MOV CR0, LGDT... must
+ * raise #GP in both worlds.  Two consequences are handled here:
  *
- *  - the final HLT halts (CPU_EXIT_HLT) where the native helper, at CPL 3,
- *    takes #GP; the helper reports that as the end of the case;
+ *  - the final HLT halts (CPU_EXIT_HLT) at CPL 0 where the native helper,
+ *    at CPL 3, takes #GP; both sides report that as the end of the case;
  *  - an exception would be delivered to a ring-0 handler: with
  *    intercept_ring0 set, cpu_run() returns CPU_EXIT_RING0 instead and
  *    c->exit holds the vector and the faulting EIP, which is what the
@@ -79,6 +81,45 @@ static void load_pages(struct diff_emu *e, const struct diff_case *k)
     memcpy(e->ram + DIFF_STACK_ADDR, k->in.stack, DIFF_PAGE_SIZE);
 }
 
+/* SDM Vol. 3A 3.4.5 and table 3-1: flat 4 GiB DPL 3 segments, code
+ * execute/read accessed (type 0xB), data read/write accessed (type 0x3);
+ * the selectors' RPL is 3 (the values are those of GDT slots 3 and 4). */
+#define USER_ATTR (SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | (3u << 5))
+#define USER_CODE_TYPE 0xbu
+#define USER_DATA_TYPE 0x3u
+#define USER_CODE_SEL 0x1bu
+#define USER_DATA_SEL 0x23u
+
+/* A TSS like Linux's for a process without ioperm(): SDM Vol. 1 18.5.2, "If
+ * the I/O bit map base address is greater than or equal to the TSS segment
+ * limit, there is no I/O permission map, and all I/O instructions generate
+ * exceptions when the CPL is greater than the current IOPL."  The TSS lives
+ * in RAM below the case's pages (never compared); Vol. 3A 7.2.1: the I/O map
+ * base is the word at offset 0x66, the minimal 32-bit TSS limit is 0x67, and
+ * type 0xB is a busy 32-bit TSS. */
+#define TSS_ADDR       0x00001000u
+#define TSS_LIMIT      0x67u
+#define TSS_IOMAP_OFF  0x66u
+#define TSS_SEL        0x28u
+#define TSS_ATTR       (SEG_ATTR_P | 0xbu)
+
+static void load_tss(struct diff_emu *e)
+{
+    uint16_t no_map = TSS_LIMIT + 1;
+
+    memset(e->ram + TSS_ADDR, 0, TSS_LIMIT + 1);
+    memcpy(e->ram + TSS_ADDR + TSS_IOMAP_OFF, &no_map, sizeof no_map);
+    cpu_load_seg_raw(&e->cpu, SEG_TR, TSS_SEL, TSS_ADDR, TSS_LIMIT, TSS_ATTR);
+}
+
+/* Drop to CPL 3 with flat user segments (cpu.h: CPL is CS.RPL). */
+static void enter_user_mode(struct cpu *c)
+{
+    for (int s = SEG_ES; s <= SEG_GS; s++)
+        cpu_load_seg_raw(c, s, USER_DATA_SEL, 0, 0xffffffffu, USER_ATTR | USER_DATA_TYPE);
+    cpu_load_seg_raw(c, SEG_CS, USER_CODE_SEL, 0, 0xffffffffu, USER_ATTR | USER_CODE_TYPE);
+}
+
 /* A fresh flat CPU holding the case's registers and flags. */
 static void load_cpu(struct diff_emu *e, const struct diff_case *k)
 {
@@ -91,6 +132,10 @@ static void load_cpu(struct diff_emu *e, const struct diff_case *k)
 
     cpu_init(c, &bus);
     cpu_set_flat32(c);
+    if (e->user) {
+        load_tss(e);
+        enter_user_mode(c);
+    }
     c->intercept_ring0 = true;
     memcpy(c->reg, k->in.reg, sizeof c->reg);
     c->eip = DIFF_CODE_ADDR;
@@ -108,6 +153,13 @@ static void save_state(struct diff_emu *e, enum cpu_exit why, struct diff_state 
              : c->exit.kind == EVENT_SOFTINT ? c->exit.next_eip : c->exit.eip;
     out->vector = why == CPU_EXIT_HLT ? DIFF_NO_FAULT
                 : why == CPU_EXIT_RING0 ? c->exit.vector : DIFF_EMU_STUCK;
+    /* SDM Vol. 2A HLT: #GP(0) at CPL > 0; at the case's HLT that is its end,
+     * reported as a completed HLT (EIP after it), as native32.c does. */
+    if (out->vector == EXC_GP && out->eip - DIFF_CODE_ADDR < DIFF_PAGE_SIZE
+        && e->ram[out->eip] == DIFF_HLT) {
+        out->vector = DIFF_NO_FAULT;
+        out->eip++;
+    }
     memcpy(out->data, e->ram + DIFF_DATA_ADDR, DIFF_DATA_SIZE);
     memcpy(out->stack, e->ram + DIFF_STACK_ADDR, DIFF_PAGE_SIZE);
 }

@@ -2,6 +2,8 @@
 #ifndef TRAPEZE_DIFF_EMU_H
 #define TRAPEZE_DIFF_EMU_H
 
+#include <stdbool.h>
+
 #include "cpu.h"
 #include "diff_wire.h"
 
@@ -9,6 +11,7 @@
 struct diff_emu {
     struct cpu cpu;
     uint8_t *ram;               /* DIFF_RAM_SIZE bytes */
+    bool user;                  /* run at CPL 3, as the native helper does */
 };
 
 /* Allocate the RAM.  Returns 0, or -1 when out of memory. */

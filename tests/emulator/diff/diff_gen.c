@@ -984,6 +984,76 @@ static bool t_fault(struct gen *g, unsigned unused)
     return true;
 }
 
+/* Instructions a CPL 3 program may not execute: #GP(0) in both worlds
+ * (SDM Vol. 3A 5.9 "privileged instructions"; IN, OUT, INS, OUTS, CLI, STI
+ * need CPL <= IOPL, Vol. 1 18.5.1, and Linux runs with IOPL 0 and no I/O
+ * bitmap).  Each row is the instruction's bytes; memory forms use [disp32]
+ * into the data pages.  SGDT/SIDT/SLDT/STR/SMSW are left out: with UMIP
+ * Linux emulates them for 32-bit processes. */
+static const struct { uint8_t len; uint8_t b[7]; const char *name; } privileged[] = {
+    { 1, { 0xfa }, "cli" },
+    { 1, { 0xfb }, "sti" },
+    { 2, { 0xe4, 0x40 }, "in al, 0x40" },
+    { 2, { 0xe6, 0x80 }, "out 0x80, al" },
+    { 1, { 0xec }, "in al, dx" },
+    { 1, { 0xef }, "out dx, eax" },
+    { 1, { 0x6c }, "insb" },
+    { 1, { 0x6e }, "outsb" },
+    { 3, { 0x0f, 0x01, 0xf0 }, "lmsw ax" },
+    { 3, { 0x0f, 0x00, 0xd0 }, "lldt ax" },
+    { 3, { 0x0f, 0x00, 0xd8 }, "ltr ax" },
+    { 3, { 0x0f, 0x22, 0xc0 }, "mov cr0, eax" },
+    { 3, { 0x0f, 0x20, 0xc0 }, "mov eax, cr0" },
+    { 3, { 0x0f, 0x22, 0xd8 }, "mov cr3, eax" },
+    { 3, { 0x0f, 0x23, 0xf8 }, "mov dr7, eax" },
+    { 2, { 0x0f, 0x06 }, "clts" },
+    { 2, { 0x0f, 0x08 }, "invd" },
+    { 2, { 0x0f, 0x09 }, "wbinvd" },
+    { 2, { 0x0f, 0x30 }, "wrmsr" },
+    { 2, { 0x0f, 0x32 }, "rdmsr" },
+    { 7, { 0x0f, 0x01, 0x15 }, "lgdt [m]" },       /* 0F 01 /2, disp32 appended */
+    { 7, { 0x0f, 0x01, 0x1d }, "lidt [m]" },       /* 0F 01 /3 */
+    { 7, { 0x0f, 0x01, 0x3d }, "invlpg [m]" },     /* 0F 01 /7 */
+};
+
+/* PUSH a flags image with system bits (IF, IOPL, NT, ID), POPF, then PUSHF
+ * and POP r so the result is compared: SDM Vol. 2B POPF, at CPL 3 with
+ * IOPL 0 "IF and IOPL are unaffected", NT and ID change (Vol. 1 3.4.3:
+ * a program that can toggle ID may use CPUID). */
+static bool popf_system(struct gen *g)
+{
+    /* SDM Vol. 1 3.4.3: IF 9, IOPL 13:12, NT 14, ID 21; bit 1 is fixed */
+    uint32_t v = (asm_value(g) & (DF_STATUS | DF_DF | 0x200u | 0x3000u | 0x4000u | 0x200000u)) | 2u;
+    unsigned reg = asm_wreg(g, 4);
+
+    if (!asm_stack_room(g, 4))
+        return false;
+    asm_byte(g, 0x68), asm_imm(g, v, 4), asm_note(g, "push 0x%x", v);
+    asm_byte(g, 0x9d), asm_note(g, "popfd (system bits)");
+    asm_byte(g, 0x9c), asm_note(g, "pushfd");
+    asm_byte(g, 0x58 + reg), asm_note(g, "pop %s", asm_reg_name(reg, 4));
+    asm_flags_apply(g, fx_popf());
+    return true;
+}
+
+static bool t_priv(struct gen *g, unsigned unused)
+{
+    unsigned k = asm_below(g, sizeof privileged / sizeof privileged[0] + 2);
+    uint32_t addr = asm_data_addr(g, 8, 0);
+
+    (void)unused;
+    if (k >= sizeof privileged / sizeof privileged[0])
+        return popf_system(g);
+    if (privileged[k].b[0] == 0x6c || privileged[k].b[0] == 0x6e) {
+        asm_set_reg(g, ESI, asm_data_addr(g, 1, 0));
+        asm_set_reg(g, EDI, asm_data_addr(g, 1, 0));
+    }
+    for (unsigned i = 0; i < privileged[k].len; i++)
+        asm_byte(g, i < 3 ? privileged[k].b[i] : addr >> (8 * (i - 3)));
+    asm_note(g, "%s", privileged[k].name);
+    return true;
+}
+
 /* One row per template: family, emitter, its argument, whether a jump may skip it. */
 struct tmpl {
     enum diff_family fam;
@@ -1073,6 +1143,7 @@ static const struct tmpl templates[] = {
     { DIFF_MISC, t_misc, 3, false },         /* 0F C7 /1 */
     { DIFF_MISC, t_misc, 4, false },         /* FF /2, FF /4 */
     { DIFF_MISC, t_misc, 5, false },         /* C6 05 into the code, B0 */
+    { DIFF_PRIV, t_priv, 0, false },         /* FA FB E4 E6 EC EF 6C 6E 0F 00/01/06/08/09/20/22/23/30/32 */
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 
