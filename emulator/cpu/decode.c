@@ -403,22 +403,15 @@ static inline struct dcache_entry *dcache_lookup(struct cpu *c, unsigned dflt)
     return NULL;
 }
 
-/* Decode the instruction at CS:EIP: from the cache when its bytes are
- * unchanged, else from memory.  Returns the decoded instruction (in the
- * cache, or in *scratch for code that cannot be cached). */
-const struct insn *decode_insn(struct cpu *c, struct insn *scratch)
+/* Cache miss: decode from memory, and keep the result if every byte came
+ * from the window.  Kept out of line so the hit path stays small. */
+static __attribute__((noinline)) const struct insn *
+decode_miss(struct cpu *c, struct insn *scratch, unsigned dflt, uint32_t mask)
 {
-    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
-    uint32_t mask = dflt == 4 ? 0xffffffffu : 0xffff;
-    struct dcache_entry *e = dcache_lookup(c, dflt);
     struct ea_recipe ea;
     struct fetch f;
+    struct dcache_entry *e;
 
-    if (likely(e != NULL)) {
-        e->i.ea = ea_compute(c, &e->i, &e->ea);
-        e->i.next_eip = (c->eip + e->len) & mask;
-        return &e->i;
-    }
     fetch_open(c, &f);
     if (unlikely(f.win == NULL)) {                 /* MMIO or beyond the limit */
         decode_bytes(&f, scratch, &ea, dflt);
@@ -433,5 +426,21 @@ const struct insn *decode_insn(struct cpu *c, struct insn *scratch)
         dcache_fill(e, &f, dflt);
     e->i.ea = ea_compute(c, &e->i, &e->ea);
     e->i.next_eip = (f.start + f.len) & mask;
+    return &e->i;
+}
+
+/* Decode the instruction at CS:EIP: from the cache when its bytes are
+ * unchanged, else from memory.  Returns the decoded instruction (in the
+ * cache, or in *scratch for code that cannot be cached). */
+const struct insn *decode_insn(struct cpu *c, struct insn *scratch)
+{
+    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
+    uint32_t mask = dflt == 4 ? 0xffffffffu : 0xffff;
+    struct dcache_entry *e = dcache_lookup(c, dflt);
+
+    if (unlikely(e == NULL))
+        return decode_miss(c, scratch, dflt, mask);
+    e->i.ea = ea_compute(c, &e->i, &e->ea);
+    e->i.next_eip = (c->eip + e->len) & mask;
     return &e->i;
 }
