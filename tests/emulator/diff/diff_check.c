@@ -3,7 +3,7 @@
 /*
  * The comparison covers what user-level code can observe: the eight
  * general registers, EIP where the case stopped, the exception vector (or
- * none), the status flags and DF, and every byte of the data and stack
+ * none) with its error code and CR2, the status flags and DF, and every byte of the data and stack
  * pages.  Only the status flags the SDM leaves undefined (diff_flags.c) are
  * masked.  A mismatch report is meant to be replayed: it prints the seed and
  * case number (TRAPEZE_DIFF_SEED, TRAPEZE_DIFF_CASE), the code with a
@@ -67,6 +67,22 @@ static void compare_bytes(struct diffs *d, const char *name, uint32_t base,
                    name, base + i, want[i], got[i]);
 }
 
+/* SDM Vol. 3A 6.13 and 6.15: #GP (13) and #PF (14) push an error code; #PF
+ * also leaves the faulting linear address in CR2.  Compared when both
+ * sides raised the same one of them. */
+static void compare_fault(struct diffs *d, const struct diff_state *want,
+                          const struct diff_state *got)
+{
+    enum { GP = 13, PF = 14 };
+
+    if (want->vector != got->vector || (want->vector != GP && want->vector != PF))
+        return;
+    if (want->error != got->error)
+        differ(d, "  error code: native 0x%x, interpreter 0x%x\n", want->error, got->error);
+    if (want->vector == PF && want->cr2 != got->cr2)
+        differ(d, "  cr2: native 0x%08x, interpreter 0x%08x\n", want->cr2, got->cr2);
+}
+
 unsigned diff_compare(const struct diff_state *want, const struct diff_state *got,
                       uint32_t undef, char *text, size_t textlen)
 {
@@ -77,6 +93,7 @@ unsigned diff_compare(const struct diff_state *want, const struct diff_state *go
     if (want->vector != got->vector)
         differ(&d, "  vector: native %d, interpreter %d (-1 = none, -2 = interpreter stuck)\n",
                (int)want->vector, (int)got->vector);
+    compare_fault(&d, want, got);
     if (want->eip != got->eip)
         differ(&d, "  eip: native 0x%08x, interpreter 0x%08x\n", want->eip, got->eip);
     for (int i = 0; i < 8; i++)

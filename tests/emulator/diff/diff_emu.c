@@ -5,9 +5,14 @@
  * helper: RAM covering DIFF_RAM_SIZE bytes, paging off, flat segments
  * (cpu_set_flat32), so a linear address is a physical address is an offset
  * into `ram`.  It runs at CPL 0, which makes no difference to the user-level
- * instructions the generator emits, or (e->user) at CPL 3 like the helper,
- * which also compares the privilege checks: CLI, IN, MOV CR0, LGDT... must
- * raise #GP in both worlds.  Two consequences are handled here:
+ * instructions the generator emits, or at CPL 3 like the helper, which also
+ * compares the privilege checks: CLI, IN, MOV CR0, LGDT... must raise #GP in
+ * both worlds.  At CPL 3 it can also run with paging on, with page tables
+ * that say what the helper's address space says: the read-only page is
+ * read-only, the hole is not present, so page faults are compared too (and
+ * the second data page sits in a different physical frame, so an access
+ * that straddles the two data pages needs two different translations).
+ * Two consequences of running at CPL 0 are handled here:
  *
  *  - the final HLT halts (CPU_EXIT_HLT) at CPL 0 where the native helper,
  *    at CPL 3, takes #GP; both sides report that as the end of the case;
@@ -23,6 +28,7 @@
  */
 #include "diff_emu.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,12 +78,79 @@ void diff_emu_free(struct diff_emu *e)
     e->ram = NULL;
 }
 
-/* Place code, data and stack; the code page is HLT after the code. */
+/*
+ * 32-bit paging, SDM Vol. 3A 4.3, 4 KiB pages; a PDE or PTE is
+ *
+ *   31           12 11     3   2     1     0
+ *  +---------------+--------+-----+-----+---+
+ *  | frame address |  ...   | U/S | R/W | P |
+ *  +---------------+--------+-----+-----+---+
+ *
+ * One page directory and one page table map the first 4 MiB, identity but
+ * for the three pages below.  Both live in RAM no case touches.
+ */
+#define PTE_P  0x1u
+#define PTE_RW 0x2u
+#define PTE_US 0x4u
+#define PAGE_DIR_ADDR   0x00010000u
+#define PAGE_TABLE_ADDR 0x00011000u
+#define REMAP_FRAME     0x00381000u     /* where the second data page really is */
+#define SECOND_DATA_PAGE (DIFF_DATA_ADDR + DIFF_PAGE_SIZE)
+
+/* The physical address of a case's linear address (identity, but for the
+ * remapped data page in DIFF_MODE_PAGED). */
+static uint32_t frame_of(const struct diff_emu *e, uint32_t linear)
+{
+    if (e->mode == DIFF_MODE_PAGED && (linear & ~(DIFF_PAGE_SIZE - 1)) == SECOND_DATA_PAGE)
+        return REMAP_FRAME + (linear & (DIFF_PAGE_SIZE - 1));
+    return linear;
+}
+
+static void write_pte(struct diff_emu *e, uint32_t base, uint32_t index, uint32_t pte)
+{
+    memcpy(e->ram + base + 4 * index, &pte, 4);
+}
+
+/* Page tables as described above; CR3, CR0.PG and CR0.WP set (SDM Vol. 3A
+ * 2.5: WP makes read-only pages read-only for supervisor writes too). */
+static void enable_paging(struct diff_emu *e)
+{
+    const uint32_t user_rw = PTE_P | PTE_RW | PTE_US;
+    struct cpu *c = &e->cpu;
+
+    write_pte(e, PAGE_DIR_ADDR, 0, PAGE_TABLE_ADDR | user_rw);
+    for (uint32_t i = 0; i < DIFF_RAM_SIZE / DIFF_PAGE_SIZE; i++)
+        write_pte(e, PAGE_TABLE_ADDR, i, (i * DIFF_PAGE_SIZE) | user_rw);
+    write_pte(e, PAGE_TABLE_ADDR, SECOND_DATA_PAGE / DIFF_PAGE_SIZE, REMAP_FRAME | user_rw);
+    write_pte(e, PAGE_TABLE_ADDR, DIFF_RO_ADDR / DIFF_PAGE_SIZE, DIFF_RO_ADDR | PTE_P | PTE_US);
+    write_pte(e, PAGE_TABLE_ADDR, DIFF_HOLE_ADDR / DIFF_PAGE_SIZE, 0);
+    c->cr3 = PAGE_DIR_ADDR;
+    c->cr0 |= CR0_PG | CR0_WP;
+    cpu_tlb_flush(c);
+}
+
+/* Copy `len` bytes between `buf` and the case's linear address `linear`,
+ * page by page through frame_of(). */
+static void copy_linear(struct diff_emu *e, uint32_t linear, uint8_t *buf, uint32_t len, bool in)
+{
+    for (uint32_t done = 0; done < len; done += DIFF_PAGE_SIZE) {
+        uint8_t *ram = e->ram + frame_of(e, linear + done);
+        if (in)
+            memcpy(ram, buf + done, DIFF_PAGE_SIZE);
+        else
+            memcpy(buf + done, ram, DIFF_PAGE_SIZE);
+    }
+}
+
+/* Place code, data, the read-only page and the stack; the code page is HLT
+ * after the code. */
 static void load_pages(struct diff_emu *e, const struct diff_case *k)
 {
     memset(e->ram + DIFF_CODE_ADDR, DIFF_HLT, DIFF_PAGE_SIZE);
     memcpy(e->ram + DIFF_CODE_ADDR, k->code, k->code_len);
-    memcpy(e->ram + DIFF_DATA_ADDR, k->in.data, DIFF_DATA_SIZE);
+    copy_linear(e, DIFF_DATA_ADDR, (uint8_t *)k->in.data, DIFF_DATA_SIZE, true);
+    for (uint32_t i = 0; i < DIFF_PAGE_SIZE; i++)
+        e->ram[DIFF_RO_ADDR + i] = diff_ro_byte(i);
     memcpy(e->ram + DIFF_STACK_ADDR, k->in.stack, DIFF_PAGE_SIZE);
 }
 
@@ -132,10 +205,12 @@ static void load_cpu(struct diff_emu *e, const struct diff_case *k)
 
     cpu_init(c, &bus);
     cpu_set_flat32(c);
-    if (e->user) {
+    if (e->mode != DIFF_MODE_FLAT) {
         load_tss(e);
         enter_user_mode(c);
     }
+    if (e->mode == DIFF_MODE_PAGED)
+        enable_paging(e);
     c->intercept_ring0 = true;
     memcpy(c->reg, k->in.reg, sizeof c->reg);
     c->eip = DIFF_CODE_ADDR;
@@ -153,6 +228,8 @@ static void save_state(struct diff_emu *e, enum cpu_exit why, struct diff_state 
              : c->exit.kind == EVENT_SOFTINT ? c->exit.next_eip : c->exit.eip;
     out->vector = why == CPU_EXIT_HLT ? DIFF_NO_FAULT
                 : why == CPU_EXIT_RING0 ? c->exit.vector : DIFF_EMU_STUCK;
+    out->error = why == CPU_EXIT_RING0 ? c->exit.error : 0;
+    out->cr2 = why == CPU_EXIT_RING0 ? c->exit.cr2 : 0;
     /* SDM Vol. 2A HLT: #GP(0) at CPL > 0; at the case's HLT that is its end,
      * reported as a completed HLT (EIP after it), as native32.c does. */
     if (out->vector == EXC_GP && out->eip - DIFF_CODE_ADDR < DIFF_PAGE_SIZE
@@ -160,7 +237,7 @@ static void save_state(struct diff_emu *e, enum cpu_exit why, struct diff_state 
         out->vector = DIFF_NO_FAULT;
         out->eip++;
     }
-    memcpy(out->data, e->ram + DIFF_DATA_ADDR, DIFF_DATA_SIZE);
+    copy_linear(e, DIFF_DATA_ADDR, out->data, DIFF_DATA_SIZE, false);
     memcpy(out->stack, e->ram + DIFF_STACK_ADDR, DIFF_PAGE_SIZE);
 }
 

@@ -2,16 +2,21 @@
 #ifndef TRAPEZE_DIFF_EMU_H
 #define TRAPEZE_DIFF_EMU_H
 
-#include <stdbool.h>
-
 #include "cpu.h"
 #include "diff_wire.h"
 
-/* The interpreter and the RAM that holds the case's three pages. */
+/* How the interpreter is set up for a case. */
+enum diff_mode {
+    DIFF_MODE_FLAT,             /* CPL 0, paging off */
+    DIFF_MODE_USER,             /* CPL 3, paging off, as the helper runs */
+    DIFF_MODE_PAGED,            /* CPL 3, paging on: read-only page, hole, a remapped page */
+};
+
+/* The interpreter and the RAM that holds the case's pages. */
 struct diff_emu {
     struct cpu cpu;
     uint8_t *ram;               /* DIFF_RAM_SIZE bytes */
-    bool user;                  /* run at CPL 3, as the native helper does */
+    enum diff_mode mode;
 };
 
 /* Allocate the RAM.  Returns 0, or -1 when out of memory. */

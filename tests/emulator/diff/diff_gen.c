@@ -1054,6 +1054,85 @@ static bool t_priv(struct gen *g, unsigned unused)
     return true;
 }
 
+/* An address `back` bytes before `page` (0: at it, plus up to 64 bytes in),
+ * so that a `size`-byte access straddles into it or starts inside it. */
+static uint32_t near_page(struct gen *g, uint32_t page, unsigned size)
+{
+    if (size > 1 && asm_chance(g, 50))
+        return page - 1 - asm_below(g, size - 1);
+    return page + asm_below(g, 64);
+}
+
+/* A REP string operation that runs into the read-only page (STOS/MOVS
+ * writing) or the hole (LODS/MOVS reading) after a few elements: the fault
+ * must leave ECX, ESI and EDI at the faulting iteration (SDM Vol. 2B REP:
+ * "the registers are updated for the last completed iteration"). */
+static void paging_string(struct gen *g)
+{
+    static const uint8_t ops[3] = { 0xaa, 0xa4, 0xac };     /* STOS MOVS LODS */
+    unsigned size = asm_any_size(g), op = ops[asm_below(g, 3)];
+    uint32_t k = 1 + asm_below(g, 8 * size);
+
+    asm_byte(g, 0xfc), asm_note(g, "cld");
+    asm_set_reg(g, EDI, op == 0xac ? asm_data_addr(g, size, 64) : DIFF_RO_ADDR - k);
+    asm_set_reg(g, ESI, op == 0xac ? DIFF_HOLE_ADDR - k : asm_data_addr(g, size, 64));
+    if (op == 0xa4 && asm_chance(g, 50))       /* MOVS: fault on the read side instead */
+        asm_set_reg(g, ESI, DIFF_HOLE_ADDR - k), asm_set_reg(g, EDI, asm_data_addr(g, size, 64));
+    asm_set_reg(g, ECX, 16);
+    asm_osize(g, size);
+    asm_byte(g, PFX_REP), asm_byte(g, op + (size > 1));
+    asm_note(g, "rep %s%c", op == 0xaa ? "stos" : op == 0xa4 ? "movs" : "lods",
+             size == 1 ? 'b' : size == 2 ? 'w' : 'd');
+}
+
+/* Accesses that page-fault natively (SDM Vol. 3A 4.7: #PF, error code
+ * P W/R U/S) and, with DIFF_MODE_PAGED, in the interpreter:
+ *   0  MOV m, r into the read-only page            W=1 P=1
+ *   1  ADD/XCHG/CMPXCHG m, r (read-modify-write) into it; CMPXCHG writes
+ *      even when the comparison fails (SDM Vol. 2A CMPXCHG)
+ *   2  MOV r, m from the hole                      W=0 P=0
+ *   3  MOV r, m from the read-only page: no fault
+ *   4  PUSH m from the hole, POP m into the read-only page: ESP unchanged
+ *   5  a REP string operation running into them */
+static bool t_paging(struct gen *g, unsigned kind)
+{
+    static const uint8_t rmw[3] = { 0x00, 0x86, 0xb0 };   /* ADD XCHG CMPXCHG(0F) */
+    unsigned size = asm_any_size(g), reg = asm_wreg(g, size);
+    struct rm o;
+
+    switch (kind) {
+    case 0: case 1: {
+        unsigned w = kind == 0 ? 4 : asm_below(g, 3);
+        asm_rm_abs(&o, near_page(g, DIFF_RO_ADDR, size), size);
+        g->lock = kind == 1;
+        asm_emit_op_rm(g, size, w == 2, w == 4 ? 0x88 + (size > 1) : rmw[w] + (size > 1), &o, reg);
+        asm_note(g, "%s %s, %s", w == 4 ? "mov" : w == 0 ? "add" : w == 1 ? "xchg" : "cmpxchg",
+                 o.text, asm_reg_name(reg, size));
+        asm_flags_apply(g, w == 0 || w == 2 ? fx_alu(0) : fx_none());
+        return true;
+    }
+    case 2: case 3:
+        asm_rm_abs(&o, kind == 2 ? near_page(g, DIFF_HOLE_ADDR, size)
+                                 : DIFF_RO_ADDR + asm_below(g, DIFF_PAGE_SIZE - size + 1), size);
+        asm_emit_op_rm(g, size, false, 0x8a + (size > 1), &o, reg);
+        asm_note(g, "mov %s, %s", asm_reg_name(reg, size), o.text);
+        return true;
+    case 4: {
+        bool pop = asm_chance(g, 50);
+        if (!asm_stack_room(g, 4) || !asm_stack_room(g, -4))
+            return false;
+        asm_rm_abs(&o, near_page(g, pop ? DIFF_RO_ADDR : DIFF_HOLE_ADDR, 4), 4);
+        asm_byte(g, pop ? 0x8f : 0xff);
+        asm_emit_modrm(g, &o, pop ? 0 : 6);
+        asm_note(g, "%s %s", pop ? "pop" : "push", o.text);
+        return true;
+    }
+    default:
+        paging_string(g);
+        return true;
+    }
+}
+
 /* One row per template: family, emitter, its argument, whether a jump may skip it. */
 struct tmpl {
     enum diff_family fam;
@@ -1143,6 +1222,12 @@ static const struct tmpl templates[] = {
     { DIFF_MISC, t_misc, 3, false },         /* 0F C7 /1 */
     { DIFF_MISC, t_misc, 4, false },         /* FF /2, FF /4 */
     { DIFF_MISC, t_misc, 5, false },         /* C6 05 into the code, B0 */
+    { DIFF_PAGING, t_paging, 0, false },     /* 88/89 into the read-only page */
+    { DIFF_PAGING, t_paging, 1, false },     /* 00/01, 86/87, 0F B0/B1 into it */
+    { DIFF_PAGING, t_paging, 2, false },     /* 8A/8B from the hole */
+    { DIFF_PAGING, t_paging, 3, false },     /* 8A/8B from the read-only page */
+    { DIFF_PAGING, t_paging, 4, false },     /* FF /6 from the hole, 8F /0 into read-only */
+    { DIFF_PAGING, t_paging, 5, false },     /* F3 AA/AB, A4/A5, AC/AD */
     { DIFF_PRIV, t_priv, 0, false },         /* FA FB E4 E6 EC EF 6C 6E 0F 00/01/06/08/09/20/22/23/30/32 */
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])

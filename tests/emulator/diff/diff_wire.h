@@ -11,7 +11,13 @@
  *   DIFF_CODE_ADDR   one page: the instructions, then HLT, then more HLTs
  *   DIFF_DATA_ADDR   two pages: what memory operands point at (two, so
  *                    that an operand can straddle a page boundary)
+ *   DIFF_RO_ADDR     one read-only page right after them (diff_ro_byte())
+ *   DIFF_HOLE_ADDR   the page after that, never mapped
  *   DIFF_STACK_ADDR  one page: ESP starts in its middle
+ *
+ * The last two make page faults comparable: a store into the read-only page
+ * or any access to the hole raises #PF natively, and in the interpreter
+ * when it runs with paging on and page tables that say the same.
  *
  * The addresses are low enough to be valid in a 32-bit process (above
  * vm.mmap_min_addr, below where a static i386 executable loads, 0x08048000)
@@ -27,6 +33,8 @@
 #define DIFF_CODE_ADDR   0x00100000u
 #define DIFF_DATA_ADDR   0x00200000u
 #define DIFF_DATA_SIZE   (2 * DIFF_PAGE_SIZE)
+#define DIFF_RO_ADDR     (DIFF_DATA_ADDR + DIFF_DATA_SIZE)
+#define DIFF_HOLE_ADDR   (DIFF_RO_ADDR + DIFF_PAGE_SIZE)
 #define DIFF_STACK_ADDR  0x00300000u
 #define DIFF_RAM_SIZE    0x00400000u    /* covers the three pages */
 #define DIFF_ESP_START   (DIFF_STACK_ADDR + DIFF_PAGE_SIZE / 2)
@@ -51,9 +59,17 @@ struct diff_state {
     uint32_t eflags;
     uint32_t eip;               /* faulting instruction, or the byte after the final HLT */
     uint32_t vector;            /* exception vector, or DIFF_NO_FAULT */
+    uint32_t error;             /* its error code (SDM Vol. 3A 6.13), if it has one */
+    uint32_t cr2;               /* the faulting linear address, for #PF */
     uint8_t data[DIFF_DATA_SIZE];
     uint8_t stack[DIFF_PAGE_SIZE];
 };
+
+/* The read-only page's contents: a fixed pattern, the same in both worlds. */
+static inline uint8_t diff_ro_byte(uint32_t offset)
+{
+    return (uint8_t)(offset * 7u + 3u);
+}
 
 /* One test case: code placed at DIFF_CODE_ADDR, run from `in`. */
 struct diff_case {

@@ -65,6 +65,8 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
     result.eflags = (uint32_t)g[REG_EFL];
     result.eip = (uint32_t)g[REG_EIP];
     result.vector = (uint32_t)g[REG_TRAPNO];
+    result.error = (uint32_t)g[REG_ERR];
+    result.cr2 = (uint32_t)((ucontext_t *)ctx)->uc_mcontext.cr2;
     siglongjmp(case_return, 1);
 }
 
@@ -105,20 +107,24 @@ static void run_case(const struct diff_case *k)
     memcpy(result.stack, (void *)DIFF_STACK_ADDR, DIFF_PAGE_SIZE);
 }
 
-/* Map code, data and stack at their fixed addresses.  Returns 0 or -1. */
+/* Map code, data, read-only and stack pages at their fixed addresses (the
+ * hole after the read-only page stays unmapped).  Returns 0 or -1. */
 static int map_pages(void)
 {
-    static const uint32_t addr[3] = { DIFF_CODE_ADDR, DIFF_DATA_ADDR, DIFF_STACK_ADDR };
-    static const uint32_t size[3] = { DIFF_PAGE_SIZE, DIFF_DATA_SIZE, DIFF_PAGE_SIZE };
+    static const uint32_t addr[4] = { DIFF_CODE_ADDR, DIFF_DATA_ADDR, DIFF_RO_ADDR, DIFF_STACK_ADDR };
+    static const uint32_t size[4] = { DIFF_PAGE_SIZE, DIFF_DATA_SIZE, DIFF_PAGE_SIZE, DIFF_PAGE_SIZE };
+    uint8_t *ro = (uint8_t *)DIFF_RO_ADDR;
 
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         void *p = mmap((void *)addr[i], size[i],
                        PROT_READ | PROT_WRITE | PROT_EXEC,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
         if (p != (void *)addr[i])
             return -1;
     }
-    return 0;
+    for (uint32_t i = 0; i < DIFF_PAGE_SIZE; i++)
+        ro[i] = diff_ro_byte(i);
+    return mprotect(ro, DIFF_PAGE_SIZE, PROT_READ);
 }
 
 /* Catch the signals an exception can become, on the alternate stack. */

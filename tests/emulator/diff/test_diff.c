@@ -7,6 +7,12 @@
  * register, EIP, the exception raised, a defined flag, or a byte of memory.
  * The first mismatches are printed in full with the line that replays them.
  *
+ * Most tests run the interpreter flat at CPL 0; the user_mode_* tests run it
+ * at CPL 3 like the helper (privileged instructions must fault), and the
+ * paging_* tests with paging on and page tables that mirror the helper's
+ * address space (a read-only page, an unmapped hole), so page faults are
+ * compared with their error code and CR2.
+ *
  * Environment:
  *   TRAPEZE_DIFF_SEED=n    seed (default DEFAULT_SEED: the same cases every run)
  *   TRAPEZE_DIFF_CASES=n   cases per family test instead of the defaults
@@ -101,9 +107,9 @@ static void report(struct runner *r, const char *test, unsigned index, enum cpu_
 }
 
 /* Generate and compare `ncases` cases of `families`, each 1..max_insns
- * instructions long, from random stream `stream`, with the interpreter at
- * CPL `cpl` (0 or 3; the native side always runs at 3). */
-static void check_at(int cpl, const char *test, uint32_t families, unsigned max_insns,
+ * instructions long, from random stream `stream`, with the interpreter set
+ * up as `mode` says (the native side always runs at CPL 3 with paging). */
+static void check_at(enum diff_mode mode, const char *test, uint32_t families, unsigned max_insns,
                      unsigned ncases, unsigned stream)
 {
     struct runner *r = runner_start();
@@ -111,7 +117,7 @@ static void check_at(int cpl, const char *test, uint32_t families, unsigned max_
     struct diff_rng rng;
     enum cpu_exit why;
 
-    r->emu.user = cpl == 3;
+    r->emu.mode = mode;
     if (r->cases > 0)
         ncases = (unsigned)r->cases;
     for (unsigned i = 0; i < ncases; i++) {
@@ -158,11 +164,14 @@ static bool interpreter_has_bcd(void)
 static void check_families(const char *test, uint32_t families, unsigned max_insns,
                            unsigned ncases, unsigned stream)
 {
-    check_at(0, test, families, max_insns, ncases, stream);
+    check_at(DIFF_MODE_FLAT, test, families, max_insns, ncases, stream);
 }
 
 #define ALL_FAMILIES (DIFF_FAM(DIFF_FAMILIES) - 1)
-#define ALL_BUT_BCD (ALL_FAMILIES & ~DIFF_FAM(DIFF_BCD) & ~DIFF_FAM(DIFF_PRIV))
+/* Privileged instructions really run at CPL 0; the read-only page and the
+ * hole only fault with paging: those families go with their modes. */
+#define SPECIAL (DIFF_FAM(DIFF_BCD) | DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_PAGING))
+#define ALL_BUT_BCD (ALL_FAMILIES & ~SPECIAL)
 
 Test(diff, alu) { check_families("alu", DIFF_FAM(DIFF_ALU), 3, 5000, 1); }
 Test(diff, unary) { check_families("unary", DIFF_FAM(DIFF_UNARY), 3, 2000, 2); }
@@ -202,14 +211,27 @@ Test(diff, mixed_sequences)
  * privileged instructions must fault, POPF must leave IF and IOPL alone. */
 Test(diff, user_mode_privileged)
 {
-    check_at(3, "user_mode_privileged", DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_ALU), 3, 3000, 22);
+    check_at(DIFF_MODE_USER, "user_mode_privileged", DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_ALU), 3, 3000, 22);
 }
 
 Test(diff, user_mode_mixed_sequences)
 {
-    uint32_t fams = ALL_FAMILIES & ~DIFF_FAM(DIFF_BCD);
-    check_at(3, "user_mode_mixed_sequences", fams | (interpreter_has_bcd() ? DIFF_FAM(DIFF_BCD) : 0),
+    uint32_t fams = ALL_BUT_BCD | DIFF_FAM(DIFF_PRIV);
+    check_at(DIFF_MODE_USER, "user_mode_mixed_sequences", fams | (interpreter_has_bcd() ? DIFF_FAM(DIFF_BCD) : 0),
              8, 5000, 23);
+}
+
+/* With paging on: page faults (vector, error code, CR2, registers left as
+ * they were before the faulting instruction or REP iteration). */
+Test(diff, paging_faults)
+{
+    uint32_t fams = DIFF_FAM(DIFF_PAGING) | DIFF_FAM(DIFF_ALU) | DIFF_FAM(DIFF_STACK);
+    check_at(DIFF_MODE_PAGED, "paging_faults", fams, 3, 4000, 24);
+}
+
+Test(diff, paging_mixed_sequences)
+{
+    check_at(DIFF_MODE_PAGED, "paging_mixed_sequences", ALL_FAMILIES & ~DIFF_FAM(DIFF_BCD), 8, 5000, 25);
 }
 
 /* --- the harness itself ------------------------------------------------------------ */
@@ -299,7 +321,7 @@ Test(diff_harness, generated_cases_stay_inside_their_pages)
 
     for (unsigned i = 0; i < 1500; i++) {
         diff_rng_seed(&rng, r->seed, 200, i);
-        diff_gen_case(&rng, ALL_FAMILIES, 8, &r->k, &r->m);
+        diff_gen_case(&rng, ALL_FAMILIES & ~DIFF_FAM(DIFF_PAGING), 8, &r->k, &r->m);
         cr_assert_eq(diff_native_run(&r->native, &r->k, &r->want), 0, "the 32-bit helper died");
         bool ended = r->want.vector == DIFF_NO_FAULT && r->want.eip == DIFF_CODE_ADDR + r->k.code_len;
         cr_assert(ended || r->want.vector <= 6 || r->want.vector == 13,
