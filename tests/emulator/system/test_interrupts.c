@@ -310,3 +310,44 @@ Test(interrupts, real_mode_int_through_the_ivt)
     cr_assert_eq(c->reg[ESP], 0x7000u, "IRET popped the 6 bytes INT pushed");
     cr_assert_eq(m.ram[0x7000 - 6] | m.ram[0x7000 - 5] << 8, 0x7c02, "pushed IP");
 }
+
+/* Run ring-3 UD2 whose #UD gate needs the TSS ring-0 stack; with SS0 bad,
+ * the stack switch raises #TS(SS0 | EXT), delivered (serially, #UD being
+ * benign) through a gate to a conforming segment, which runs at CPL 3 on
+ * the current stack and spins.  Returns the error code it got. */
+static uint32_t ts_error_for_ss0(uint16_t ss0)
+{
+    SM_CODE_AT(&m, SM_CODE, 0x0f, 0x0b);        /* ud2 */
+    SM_CODE_AT(&m, HANDLER, 0xeb, 0xfe);        /* jmp . */
+    sm_gate(&m, EXC_TS, SEL_CODE0_CONF, HANDLER, SM_INTR_GATE, 0, 1);
+    sm_wr32(&m, SM_TSS + 8, ss0);
+    sm_enter(&m, 3, SM_CODE);
+    cr_assert_eq(cpu_run(&m.c, 1000), CPU_EXIT_BUDGET);
+    cr_assert_eq(m.c.eip, HANDLER, "the #TS handler runs");
+    cr_assert_eq(m.c.cpl, 3, "a conforming handler runs at the caller's CPL");
+    cr_assert_eq(m.c.seg[SEG_CS].sel, SEL_CODE0_CONF | 3);
+    cr_assert_eq(m.c.reg[ESP], SM_STACK3 - 16, "no stack switch: error, EIP, CS, EFLAGS");
+    cr_assert_eq(sm_frame(&m, 1), SM_CODE);
+    return sm_frame(&m, 0);
+}
+
+/* SDM Vol. 2A INT n, stack switch: a null SS0 is #TS(EXT), a read-only one
+ * #TS(SS0 | EXT). */
+Test(interrupts, bad_tss_stack_is_ts)
+{
+    cr_assert_eq(ts_error_for_ss0(0), 1u, "null SS0: #TS(EXT=1)");
+    sm_free(&m);
+    sm_init(&m);
+    cr_assert_eq(ts_error_for_ss0(SEL_DATA0_RO), SEL_DATA0_RO | 1u, "read-only SS0: #TS(sel | EXT)");
+}
+
+/* Task gates need hardware task switching, which trapeze leaves out: they
+ * fault like a bad gate, #GP(vector * 8 + 2 + EXT). */
+Test(interrupts, task_gate_is_gp)
+{
+    SM_CODE_AT(&m, SM_CODE, 0xcd, 0x85);        /* int  $0x85 */
+    sm_gate(&m, 0x85, SEL_TSS, 0, 0x5, 3, 1);
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_GP);
+    cr_assert_eq(sm_frame(&m, 0), 0x85u * 8 + 2);
+}

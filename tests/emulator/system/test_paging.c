@@ -248,3 +248,60 @@ Test(paging, translate_has_no_side_effects)
     cr_assert_eq(cpu_read_linear(&m.c, PAGE + 0xffe, buf, 4), -1, "the second page is unmapped");
     cr_assert(!(*sm_pte(&m, PAGE) & PTE_A), "cpu_translate must not set A");
 }
+
+/* Our TLB caches the WP decision, so MOV to CR0 changing WP flushes it: a
+ * supervisor write allowed with WP=0 faults once WP=1. */
+Test(paging, setting_wp_takes_effect_at_once)
+{
+    *sm_pte(&m, PAGE) = PAGE | PTE_P | PTE_US;
+    SM_CODE_AT(&m, SM_CODE,
+               0xa3, 0x00, 0x00, 0x30, 0x00,   /* mov  %eax, 0x300000  (WP=0: allowed) */
+               0x0f, 0x20, 0xc0,               /* mov  %cr0, %eax */
+               0x0d, 0x00, 0x00, 0x01, 0x00,   /* or   $0x10000, %eax  (WP) */
+               0x0f, 0x22, 0xc0,               /* mov  %eax, %cr0 */
+               0xa3, 0x00, 0x00, 0x30, 0x00);  /* mov  %eax, 0x300000  -> #PF */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_PF);
+    cr_assert_eq(sm_frame(&m, 0), PF_P | PF_WR);
+    cr_assert_eq(sm_frame(&m, 1), SM_CODE + 16, "the second write faults");
+}
+
+/* SDM Vol. 3A 4.10.4.1: clearing CR4.PGE flushes global entries too. */
+Test(paging, clearing_pge_flushes_global_pages)
+{
+    m.c.cr4 |= CR4_PGE;
+    *sm_pte(&m, PAGE) |= PTE_G;
+    sm_wr32(&m, 0x300000, 0x11111111);
+    sm_wr32(&m, 0x301000, 0x22222222);
+    SM_CODE_AT(&m, SM_CODE,
+               0xa1, 0x00, 0x00, 0x30, 0x00,                      /* mov  0x300000, %eax */
+               0xc7, 0x05, 0x00, 0x1c, 0x10, 0x00,
+                     0x07, 0x11, 0x30, 0x00,                      /* movl $0x301107, 0x101c00 */
+               0x0f, 0x20, 0xe0,                                  /* mov  %cr4, %eax */
+               0x25, 0x7f, 0xff, 0xff, 0xff,                      /* and  $~0x80, %eax (PGE) */
+               0x0f, 0x22, 0xe0,                                  /* mov  %eax, %cr4 */
+               0x8b, 0x1d, 0x00, 0x00, 0x30, 0x00,                /* mov  0x300000, %ebx */
+               0xf4);                                             /* hlt */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), -1);
+    cr_assert_eq(m.c.reg[EBX], 0x22222222u, "global entry flushed by the PGE change, got %#x", m.c.reg[EBX]);
+}
+
+/* INVLPG of any address in a 4-MiByte page drops the whole page. */
+Test(paging, invlpg_drops_a_whole_large_page)
+{
+    m.c.cr4 |= CR4_PSE;
+    *sm_pde(&m, 0x400000) = PTE_PS | PTE_P | PTE_RW;
+    SM_CODE_AT(&m, SM_CODE,
+               0xa1, 0x00, 0x00, 0x40, 0x00,                      /* mov  0x400000, %eax */
+               0x8b, 0x1d, 0x00, 0xf0, 0x7f, 0x00,                /* mov  0x7ff000, %ebx */
+               0xc7, 0x05, 0x04, 0x00, 0x10, 0x00,
+                     0x00, 0x00, 0x00, 0x00,                      /* movl $0, 0x100004 (PDE 1) */
+               0x8b, 0x15, 0x00, 0xf0, 0x7f, 0x00,                /* mov  0x7ff000, %edx (stale) */
+               0x0f, 0x01, 0x3d, 0x00, 0x00, 0x40, 0x00,          /* invlpg 0x400000 */
+               0x8b, 0x0d, 0x00, 0xf0, 0x7f, 0x00);               /* mov  0x7ff000, %ecx -> #PF */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_PF, "got vector %d", sm_vector(&m));
+    cr_assert_eq(m.c.cr2, 0x7ff000u);
+    cr_assert_eq(sm_frame(&m, 1), SM_CODE + 34, "the read after INVLPG faults, not the one before");
+}

@@ -251,3 +251,21 @@ Test(segments, retf_to_ring3_pops_stack_and_nulls_data_segments)
     cr_assert_eq(sm_frame(&m, 4), (uint32_t)SEL_DATA3);
     cr_assert_eq(m.c.reg[EBX] & 0xffff, 0u, "DS (DPL 0 data) nulled on return to ring 3");
 }
+
+/* SDM Vol. 2A IRET: returning to an outer level, the popped SS must have
+ * RPL = the new CPL, else #GP(SS selector); nothing changes. */
+Test(segments, iret_to_outer_level_checks_ss)
+{
+    SM_CODE_AT(&m, SM_CODE,
+               0x6a, 0x20,                     /* push $0x20 (SS with RPL 0: wrong) */
+               0x68, 0x00, 0x70, 0x00, 0x00,   /* push $0x7000 */
+               0x6a, 0x02,                     /* push $0x2 (EFLAGS) */
+               0x6a, 0x1b,                     /* push $0x1b (CS) */
+               0x68, 0x40, 0x00, 0x01, 0x00,   /* push $0x10040 */
+               0xcf);                          /* iret */
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_GP);
+    cr_assert_eq(sm_frame(&m, 0), 0x20u, "#GP(SS selector)");
+    cr_assert_eq(sm_frame(&m, 1), SM_CODE + 16, "the IRET");
+    cr_assert_eq(sm_frame(&m, 2), (uint32_t)SEL_CODE0, "still at ring 0");
+}
