@@ -839,10 +839,11 @@ static void misc_xlat(struct gen *g)
  * frame pointers from [EBP - 4], [EBP - 8]... */
 static bool misc_enter(struct gen *g)
 {
-    unsigned size = asm_wide_size(g), level = asm_below(g, 4);
+    static const uint8_t levels[] = { 0, 1, 2, 3, 31, 32, 33 };   /* ENTER masks to 5 bits */
+    unsigned size = asm_wide_size(g), level = levels[asm_below(g, sizeof levels)];
     uint16_t alloc = (uint16_t)asm_below(g, 64);
 
-    if (!asm_stack_room(g, 4 + 4 * (int)level + alloc + 16))
+    if (!asm_stack_room(g, 4 + 4 * (int)(level & 31) + alloc + 16))
         return false;
     asm_set_reg(g, EBP, g->esp + 16 + asm_below(g, 64));
     asm_osize(g, size);
@@ -930,6 +931,25 @@ static bool t_misc(struct gen *g, unsigned kind)
     }
 }
 
+/* A run of redundant prefixes (66, and the flat segments 26 36 3E) before
+ * ADD r/m32, r: 66 twice is still 16-bit, the last segment override wins;
+ * 12..15 prefixes make the instruction longer than the 15-byte limit. */
+static void many_prefixes(struct gen *g)
+{
+    static const uint8_t pfx[4] = { PFX_OPSIZE, 0x26, 0x36, 0x3e };
+    unsigned n = 1 + asm_below(g, 15), total;
+    struct rm o;
+
+    asm_pick_rm(g, &o, 4, true);
+    total = n + 2 + o.ntail;
+    for (unsigned i = 0; i < n; i++)
+        asm_byte(g, pfx[asm_below(g, 4)]);
+    asm_byte(g, 0x01);
+    asm_emit_modrm(g, &o, asm_below(g, 8));
+    asm_note(g, "add with %u prefixes (%u bytes%s)", n, total, total > 15 ? ": too long" : "");
+    asm_flags_apply(g, fx_alu(0));
+}
+
 /* Instructions that fault or trap, so the exception and the state it leaves
  * are compared too (SDM Vol. 3A 6.3.1 vectors; 6.5: a fault reports the
  * faulting instruction, a trap the next one):
@@ -941,10 +961,12 @@ static bool t_misc(struct gen *g, unsigned kind)
  *   5  CC           INT3                                    #BP, a trap
  *   6  CE           INTO                                    #OF if OF, a trap
  *   7  62 /r        BOUND r, m (in or out of bounds)        #BR, a fault
- *   8  0F C7 /1     CMPXCHG8B with a register operand       #UD */
+ *   8  0F C7 /1     CMPXCHG8B with a register operand       #UD
+ *   9  prefixes     n redundant prefixes, then ADD r/m, r: more than 15
+ *                   bytes in all is #GP(0) (SDM Vol. 2A 2.3.11) */
 static bool t_fault(struct gen *g, unsigned unused)
 {
-    unsigned kind = asm_below(g, 9), reg = asm_below(g, 8);
+    unsigned kind = asm_below(g, 10), reg = asm_below(g, 8);
     struct rm o;
 
     (void)unused;
@@ -978,6 +1000,9 @@ static bool t_fault(struct gen *g, unsigned unused)
         break;
     case 7:
         return t_bound(g);
+    case 9:
+        many_prefixes(g);
+        break;
     default:
         asm_byte(g, ESC_0F), asm_byte(g, 0xc7), asm_byte(g, MODRM(3, 1, reg)), asm_note(g, "cmpxchg8b (register)");
     }
