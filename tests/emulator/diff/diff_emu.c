@@ -154,14 +154,51 @@ static void load_pages(struct diff_emu *e, const struct diff_case *k)
     memcpy(e->ram + DIFF_STACK_ADDR, k->in.stack, DIFF_PAGE_SIZE);
 }
 
-/* SDM Vol. 3A 3.4.5 and table 3-1: flat 4 GiB DPL 3 segments, code
- * execute/read accessed (type 0xB), data read/write accessed (type 0x3);
- * the selectors' RPL is 3 (the values are those of GDT slots 3 and 4). */
-#define USER_ATTR (SEG_ATTR_G | SEG_ATTR_DB | SEG_ATTR_P | SEG_ATTR_S | (3u << 5))
-#define USER_CODE_TYPE 0xbu
-#define USER_DATA_TYPE 0x3u
-#define USER_CODE_SEL 0x1bu
-#define USER_DATA_SEL 0x23u
+/*
+ * The segments a 32-bit Linux process sees (a 64-bit kernel's GDT, entries
+ * 2..5): kernel code 0x10 and data 0x18 at DPL 0, user code 0x23 and data
+ * 0x2b at DPL 3, all flat 4 GiB; no LDT.  Only these four exist here, so
+ * the generator loads no other selector but the null one and ones beyond the
+ * GDT limit (16 entries, as Linux's).  SDM Vol. 3A 3.4.5, figure 3-8, a
+ * descriptor (attr = bits 8..23 of the high dword, see cpu.h):
+ *
+ *   63    56 55     40 39    32 31         16 15          0
+ *  +--------+---------+--------+-------------+------------+
+ *  |base 31:24| attr  |base 23:16| base 15:0 | limit 15:0 |
+ *  +--------+---------+--------+-------------+------------+
+ *
+ * Table 3-1: type 0xB is code execute/read accessed, 0x3 data read/write
+ * accessed; attr bits 8..11 are limit 19:16.
+ */
+#define FLAT_ATTR  (SEG_ATTR_G | SEG_ATTR_DB | 0x0f00u | SEG_ATTR_P | SEG_ATTR_S)
+#define DPL3       (3u << 5)
+#define CODE_TYPE  0xbu
+#define DATA_TYPE  0x3u
+#define USER_CODE_SEL 0x23u
+#define USER_DATA_SEL 0x2bu
+#define GDT_ADDR   0x00002000u
+#define GDT_LIMIT  (16 * 8 - 1)
+
+/* Write GDT entry `index`: a flat segment with `attr`. */
+static void put_descriptor(struct diff_emu *e, unsigned index, uint16_t attr)
+{
+    const uint32_t limit_low = 0xffffu, base = 0;
+    uint32_t d[2] = { limit_low | (base << 16),
+                      ((base >> 16) & 0xffu) | ((uint32_t)attr << 8) | (base & 0xff000000u) };
+
+    memcpy(e->ram + GDT_ADDR + 8 * index, d, sizeof d);
+}
+
+static void load_gdt(struct diff_emu *e)
+{
+    memset(e->ram + GDT_ADDR, 0, GDT_LIMIT + 1);
+    put_descriptor(e, 2, FLAT_ATTR | CODE_TYPE);
+    put_descriptor(e, 3, FLAT_ATTR | DATA_TYPE);
+    put_descriptor(e, 4, FLAT_ATTR | DPL3 | CODE_TYPE);
+    put_descriptor(e, 5, FLAT_ATTR | DPL3 | DATA_TYPE);
+    e->cpu.gdtr = (struct dtr){ .base = GDT_ADDR, .limit = GDT_LIMIT };
+    cpu_load_seg_raw(&e->cpu, SEG_LDTR, 0, 0, 0, 0);     /* no LDT: not present */
+}
 
 /* A TSS like Linux's for a process without ioperm(): SDM Vol. 1 18.5.2, "If
  * the I/O bit map base address is greater than or equal to the TSS segment
@@ -185,12 +222,15 @@ static void load_tss(struct diff_emu *e)
     cpu_load_seg_raw(&e->cpu, SEG_TR, TSS_SEL, TSS_ADDR, TSS_LIMIT, TSS_ATTR);
 }
 
-/* Drop to CPL 3 with flat user segments (cpu.h: CPL is CS.RPL). */
-static void enter_user_mode(struct cpu *c)
+/* Drop to CPL 3 with the user segments (cpu.h: CPL is CS.RPL). */
+static void enter_user_mode(struct diff_emu *e)
 {
+    struct cpu *c = &e->cpu;
+
+    load_gdt(e);
     for (int s = SEG_ES; s <= SEG_GS; s++)
-        cpu_load_seg_raw(c, s, USER_DATA_SEL, 0, 0xffffffffu, USER_ATTR | USER_DATA_TYPE);
-    cpu_load_seg_raw(c, SEG_CS, USER_CODE_SEL, 0, 0xffffffffu, USER_ATTR | USER_CODE_TYPE);
+        cpu_load_seg_raw(c, s, USER_DATA_SEL, 0, 0xffffffffu, FLAT_ATTR | DPL3 | DATA_TYPE);
+    cpu_load_seg_raw(c, SEG_CS, USER_CODE_SEL, 0, 0xffffffffu, FLAT_ATTR | DPL3 | CODE_TYPE);
 }
 
 /* A fresh flat CPU holding the case's registers and flags. */
@@ -207,7 +247,7 @@ static void load_cpu(struct diff_emu *e, const struct diff_case *k)
     cpu_set_flat32(c);
     if (e->mode != DIFF_MODE_FLAT) {
         load_tss(e);
-        enter_user_mode(c);
+        enter_user_mode(e);
     }
     if (e->mode == DIFF_MODE_PAGED)
         enable_paging(e);

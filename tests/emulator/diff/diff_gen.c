@@ -1158,6 +1158,94 @@ static bool t_paging(struct gen *g, unsigned kind)
     }
 }
 
+/* Selectors worth loading at CPL 3 in a Linux process (diff_emu.c builds
+ * the same GDT): the user data and code segments with every RPL, kernel
+ * data and code (DPL 0: #GP(sel)), null selectors (fine for DS and ES until
+ * used, #GP(0) for SS), an LDT selector (no LDT: #GP) and one beyond the
+ * GDT limit.  SDM Vol. 3A 5.6 (data segments: DPL >= max(CPL, RPL)) and
+ * Vol. 2A MOV (SS: RPL = CPL = DPL, writable). */
+static const uint16_t selectors[] = {
+    0x2b, 0x2b, 0x2b, 0x28, 0x29, 0x2a, 0x23, 0x20, 0x18, 0x1b, 0x10,
+    0x00, 0x01, 0x03, 0x2f, 0x1003,
+};
+
+/* Sreg numbers (SDM Vol. 2A table 3-4 "Sreg"): ES 0, CS 1, SS 2, DS 3. */
+static const char *const sreg_names[4] = { "es", "cs", "ss", "ds" };
+
+/* A segment register a template may load: DS and ES mostly, SS sometimes. */
+static unsigned loadable_sreg(struct gen *g)
+{
+    static const uint8_t sregs[5] = { 0, 3, 0, 3, 2 };
+    return sregs[asm_below(g, 5)];
+}
+
+static uint16_t selector(struct gen *g)
+{
+    return selectors[asm_below(g, sizeof selectors / sizeof selectors[0])];
+}
+
+/* Segment-register instructions (loads check the descriptor, SDM Vol. 3A 5.5
+ * to 5.7; reads are plain):
+ *   0  MOV Sreg, r16 (8E /sreg) after MOV r32, sel
+ *   1  MOV Sreg, m16 after storing sel
+ *   2  PUSH sel; POP ES/SS/DS (07/17/1F)
+ *   3  MOV r/m, Sreg (8C): a 32-bit register gets the selector zero-extended
+ *      (SDM Vol. 2A MOV, "P6 family and later"); memory gets 16 bits
+ *   4  PUSH ES/CS/SS/DS (06/0E/16/1E), after zeroing the slot: a 32-bit push
+ *      of a Sreg may write only 16 bits (SDM Vol. 2B PUSH)
+ *   5  LDS/LES r32, m16:32 (C5/C4) */
+static bool t_seg(struct gen *g, unsigned kind)
+{
+    unsigned sreg = loadable_sreg(g), reg = asm_wreg(g, 4);
+    uint16_t sel = selector(g);
+    uint32_t addr = asm_data_addr(g, 6, 0);
+    struct rm o;
+
+    if ((kind == 2 || kind == 4) && (!asm_stack_room(g, 4) || !asm_stack_room(g, -4)))
+        return false;
+    switch (kind) {
+    case 0:
+        asm_set_reg(g, reg, sel | (asm_value(g) & ~0xffffu));
+        asm_byte(g, 0x8e), asm_byte(g, MODRM(3, sreg, reg));
+        asm_note(g, "mov %s, %s", sreg_names[sreg], asm_reg_name(reg, 2));
+        break;
+    case 1:
+        asm_set_mem(g, addr, sel, 2);
+        asm_rm_abs(&o, addr, 2);
+        asm_emit_op_rm(g, 0, false, 0x8e, &o, sreg);
+        asm_note(g, "mov %s, %s", sreg_names[sreg], o.text);
+        break;
+    case 2:
+        asm_byte(g, 0x68), asm_imm(g, sel, 4), asm_note(g, "push 0x%x", sel);
+        asm_byte(g, sreg == 0 ? 0x07 : sreg == 2 ? 0x17 : 0x1f), asm_note(g, "pop %s", sreg_names[sreg]);
+        break;
+    case 3: {
+        unsigned size = asm_wide_size(g), src = asm_below(g, 4);
+        asm_pick_rm(g, &o, 2, true);
+        asm_emit_op_rm(g, o.mem ? 0 : size, false, 0x8c, &o, src);
+        asm_note(g, "mov %s, %s", o.mem ? o.text : asm_reg_name(o.reg, size), sreg_names[src]);
+        break;
+    }
+    case 4: {
+        unsigned src = asm_below(g, 4);
+        asm_byte(g, 0x6a), asm_byte(g, 0), asm_note(g, "push 0");
+        asm_byte(g, 0x58 + reg), asm_note(g, "pop %s (the slot below ESP is now 0)", asm_reg_name(reg, 4));
+        asm_byte(g, 0x06 + 8 * src), asm_note(g, "push %s", sreg_names[src]);
+        asm_byte(g, 0x58 + reg), asm_note(g, "pop %s", asm_reg_name(reg, 4));
+        break;
+    }
+    default: {
+        unsigned les = asm_below(g, 2);
+        asm_set_mem(g, addr, asm_value(g), 4);
+        asm_set_mem(g, addr + 4, sel, 2);
+        asm_rm_abs(&o, addr, 6);
+        asm_emit_op_rm(g, 0, false, les ? 0xc4 : 0xc5, &o, reg);
+        asm_note(g, "%s %s, fword [0x%x]", les ? "les" : "lds", asm_reg_name(reg, 4), addr);
+    }
+    }
+    return true;
+}
+
 /* One row per template: family, emitter, its argument, whether a jump may skip it. */
 struct tmpl {
     enum diff_family fam;
@@ -1253,7 +1341,13 @@ static const struct tmpl templates[] = {
     { DIFF_PAGING, t_paging, 3, false },     /* 8A/8B from the read-only page */
     { DIFF_PAGING, t_paging, 4, false },     /* FF /6 from the hole, 8F /0 into read-only */
     { DIFF_PAGING, t_paging, 5, false },     /* F3 AA/AB, A4/A5, AC/AD */
-    { DIFF_PRIV, t_priv, 0, false },         /* FA FB E4 E6 EC EF 6C 6E 0F 00/01/06/08/09/20/22/23/30/32 */
+    { DIFF_PRIV, t_priv, 0, false },
+    { DIFF_SEG, t_seg, 0, false },           /* 8E /sreg, register */
+    { DIFF_SEG, t_seg, 1, false },           /* 8E /sreg, memory */
+    { DIFF_SEG, t_seg, 2, false },           /* 68, 07/17/1F */
+    { DIFF_SEG, t_seg, 3, false },           /* 8C */
+    { DIFF_SEG, t_seg, 4, false },           /* 06/0E/16/1E */
+    { DIFF_SEG, t_seg, 5, false },           /* C4/C5 */         /* FA FB E4 E6 EC EF 6C 6E 0F 00/01/06/08/09/20/22/23/30/32 */
 };
 #define NTEMPLATES (sizeof templates / sizeof templates[0])
 

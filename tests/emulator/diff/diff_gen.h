@@ -30,6 +30,7 @@ enum diff_family {
     DIFF_MISC,      /* NOPs, XLAT, ENTER/LEAVE, CMPXCHG8B, indirect CALL/JMP */
     DIFF_PRIV,      /* privileged and IOPL-sensitive: compare at CPL 3 only */
     DIFF_PAGING,    /* accesses to the read-only page and the hole: #PF, paging only */
+    DIFF_SEG,       /* MOV/POP/LDS/LES of DS ES SS, MOV r/m and PUSH of a Sreg: CPL 3 only */
     DIFF_FAMILIES
 };
 #define DIFF_FAM(f) (1u << (f))

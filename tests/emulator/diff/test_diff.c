@@ -168,9 +168,10 @@ static void check_families(const char *test, uint32_t families, unsigned max_ins
 }
 
 #define ALL_FAMILIES (DIFF_FAM(DIFF_FAMILIES) - 1)
-/* Privileged instructions really run at CPL 0; the read-only page and the
- * hole only fault with paging: those families go with their modes. */
-#define SPECIAL (DIFF_FAM(DIFF_BCD) | DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_PAGING))
+/* Privileged instructions really run at CPL 0, the selectors differ from
+ * Linux's there, the read-only page and the hole only fault with paging:
+ * those families go with their modes. */
+#define SPECIAL (DIFF_FAM(DIFF_BCD) | DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_PAGING) | DIFF_FAM(DIFF_SEG))
 #define ALL_BUT_BCD (ALL_FAMILIES & ~SPECIAL)
 
 Test(diff, alu) { check_families("alu", DIFF_FAM(DIFF_ALU), 3, 5000, 1); }
@@ -216,9 +217,17 @@ Test(diff, user_mode_privileged)
 
 Test(diff, user_mode_mixed_sequences)
 {
-    uint32_t fams = ALL_BUT_BCD | DIFF_FAM(DIFF_PRIV);
+    uint32_t fams = ALL_BUT_BCD | DIFF_FAM(DIFF_PRIV) | DIFF_FAM(DIFF_SEG);
     check_at(DIFF_MODE_USER, "user_mode_mixed_sequences", fams | (interpreter_has_bcd() ? DIFF_FAM(DIFF_BCD) : 0),
              8, 5000, 23);
+}
+
+/* Segment loads at CPL 3: the descriptor checks, #GP(selector), a null DS
+ * that faults only when used. */
+Test(diff, user_mode_segments)
+{
+    uint32_t fams = DIFF_FAM(DIFF_SEG) | DIFF_FAM(DIFF_ALU) | DIFF_FAM(DIFF_MOV) | DIFF_FAM(DIFF_STRING);
+    check_at(DIFF_MODE_USER, "user_mode_segments", fams, 3, 4000, 26);
 }
 
 /* With paging on: page faults (vector, error code, CR2, registers left as
