@@ -27,6 +27,7 @@ PACKAGES=(
   runc               # chapter 6: reference runtime for the benchmark
   crun               # chapter 6: reference runtime for the benchmark
   iproute2           # chapter 6: network namespace tests
+  time               # make bench: peak resident memory (/usr/bin/time)
 )
 
 installed() {
