@@ -255,12 +255,6 @@ struct diff_fx fx_string(unsigned op)
     return compares ? fx(0, DF_STATUS, 0) : fx_none();
 }
 
-/* SDM Vol. 2A LOOP/LOOPcc: "None"; LOOPE/LOOPNE test ZF.  JECXZ tests ECX only. */
-struct diff_fx fx_loop(unsigned op)
-{
-    return fx(op == 0xe0 || op == 0xe1 ? DF_ZF : 0, 0, 0);
-}
-
 /* SDM Vol. 2A DAA/DAS: "The CF and AF flags are set if the adjustment of the
  * value results in a decimal carry/borrow in either digit of the result. The
  * SF, ZF, and PF flags are set according to the result. The OF flag is

@@ -48,7 +48,6 @@ struct diff_fx fx_clc_stc(void);
 struct diff_fx fx_popf(void);
 struct diff_fx fx_pushf(void);
 struct diff_fx fx_string(unsigned op);  /* opcode A4..AF: CMPS/SCAS set flags */
-struct diff_fx fx_loop(unsigned op);    /* E0 LOOPNE, E1 LOOPE, E2 LOOP, E3 JECXZ */
 struct diff_fx fx_bcd(unsigned op);     /* 27 DAA 2F DAS 37 AAA 3F AAS D4 AAM D5 AAD */
 
 /* SDM Vol. 2A BSF/BSR: "If the content of the source operand is 0, the

@@ -753,7 +753,8 @@ static bool t_bcd(struct gen *g, unsigned unused)
  *   form 0: call +0; pop r            (CALL pushes the next EIP)
  *   form 1: call +2; jmp +1; ret      (there and back)
  *   form 2: push imm; call +2; jmp +3; ret 4
- *   form 3: mov ecx, n; L: add r, r; loop(cc) L   (n = 1..4) */
+ *   form 3: mov ecx, n; L: add r, r; loop(cc) L   (n = 1..4; the ADD
+ *           defines ZF before LOOPE/LOOPNE test it, SDM Vol. 2A LOOP/LOOPcc) */
 static bool t_branch(struct gen *g, unsigned form)
 {
     unsigned reg = asm_wreg(g, 4);
