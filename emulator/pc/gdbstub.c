@@ -206,8 +206,10 @@ static int recv_packet(struct gdb_conn *g, char *buf, size_t size)
     }
 }
 
-/* Send "$data#cs" and wait for GDB's '+', resending on '-'.  Returns 0, or
- * -1 if the link failed. */
+/* Send "$data#cs" and wait for GDB's '+', resending on '-'.  A client that
+ * starts its next packet instead of acking, or nacks GDB_MAX_RESENDS times,
+ * loses this reply but keeps the session.  Returns 0, or -1 if the link
+ * failed. */
 static int send_packet(struct gdb_conn *g, const char *data)
 {
     char frame[GDB_PACKET_SIZE + 8];
@@ -221,13 +223,15 @@ static int send_packet(struct gdb_conn *g, const char *data)
         int ack;
         if (conn_write(g, frame, len) < 0)
             return -1;
-        while ((ack = conn_getc(g)) != '+' && ack != '-')
+        while ((ack = conn_getc(g)) != '+' && ack != '-' && ack != '$')
             if (ack < 0)
                 return -1;
-        if (ack == '+')
+        if (ack == '$')
+            g->inpos--;                 /* give the '$' back to recv_packet */
+        if (ack != '-')
             return 0;
     }
-    return -1;
+    return 0;
 }
 
 /* --- registers ---------------------------------------------------------------------- */
@@ -493,29 +497,20 @@ static enum gdb_next dispatch(struct gdb_target *t, const char *pkt, char *reply
     return GDB_REPLY;
 }
 
-/* Serve one connected debugger until the session ends.  Returns 0 when it
- * ended by k, D, the guest's exit or a closed connection; -EPIPE if a reply
- * could not be delivered, -ENOMEM without buffers. */
+/* Serve one connected debugger until the session ends: by k, D, the
+ * guest's exit, or the debugger going away (EOF, or a reply that cannot be
+ * delivered).  Returns 0, or -ENOMEM without buffers. */
 static int serve(struct gdb_target *t, struct gdb_conn *g)
 {
     char *pkt = malloc(GDB_PACKET_SIZE + 1), *reply = malloc(GDB_PACKET_SIZE + 1);
-    int rc = -ENOMEM;
+    int rc = pkt && reply ? 0 : -ENOMEM;
 
-    while (pkt && reply) {
-        enum gdb_next next;
-        if (recv_packet(g, pkt, GDB_PACKET_SIZE + 1) < 0) {
-            rc = 0;                                   /* the debugger went away */
+    while (rc == 0 && recv_packet(g, pkt, GDB_PACKET_SIZE + 1) >= 0) {
+        enum gdb_next next = dispatch(t, pkt, reply);
+        if (next != GDB_END_QUIET && send_packet(g, reply) < 0)
+            break;                                    /* the debugger went away */
+        if (next != GDB_REPLY)
             break;
-        }
-        next = dispatch(t, pkt, reply);
-        if (next != GDB_END_QUIET && send_packet(g, reply) < 0) {
-            rc = -EPIPE;
-            break;
-        }
-        if (next != GDB_REPLY) {
-            rc = 0;
-            break;
-        }
     }
     free(pkt);
     free(reply);
