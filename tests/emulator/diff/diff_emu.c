@@ -19,9 +19,9 @@
  *  - an exception would be delivered to a ring-0 handler: with
  *    intercept_ring0 set, cpu_run() returns CPU_EXIT_RING0 instead and
  *    c->exit holds the vector and the faulting EIP, which is what the
- *    native side's signal context holds too.  INT3 and INTO are traps
- *    (SDM Vol. 3A 6.5): the signal context holds the EIP after them, so the
- *    comparison uses c->exit.next_eip for those.
+ *    native side's signal context holds too.  INT3, INTO and the single-step
+ *    #DB are traps (SDM Vol. 3A 6.5): the signal context holds the EIP after
+ *    the instruction, so the comparison uses c->exit.next_eip for those.
  *
  * IF is set, as it always is in a Linux process, so a PUSHF pushes the same
  * image in both worlds; nothing raises INTR, so no interrupt is taken.
@@ -265,7 +265,8 @@ static void save_state(struct diff_emu *e, enum cpu_exit why, struct diff_state 
     memcpy(out->reg, c->reg, sizeof out->reg);
     out->eflags = cpu_get_eflags(c);
     out->eip = why != CPU_EXIT_RING0 ? c->eip
-             : c->exit.kind == EVENT_SOFTINT ? c->exit.next_eip : c->exit.eip;
+             : c->exit.kind == EVENT_SOFTINT || c->exit.vector == EXC_DB ? c->exit.next_eip
+             : c->exit.eip;
     out->vector = why == CPU_EXIT_HLT ? DIFF_NO_FAULT
                 : why == CPU_EXIT_RING0 ? c->exit.vector : DIFF_EMU_STUCK;
     out->error = why == CPU_EXIT_RING0 ? c->exit.error : 0;

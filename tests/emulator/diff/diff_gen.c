@@ -1247,6 +1247,23 @@ static bool t_seg(struct gen *g, unsigned kind)
     return true;
 }
 
+/* PUSH an image with TF set, POPF: SDM Vol. 3A 17.3.1.4, the processor
+ * raises a single-step #DB (a trap, vector 1) after the instruction that
+ * follows the one that set TF; the rest of the sequence is not reached. */
+static bool t_trap(struct gen *g, unsigned unused)
+{
+    /* SDM Vol. 1 3.4.3: TF is bit 8; IF and bit 1 as Linux keeps them */
+    uint32_t v = (asm_value(g) & (DF_STATUS | DF_DF)) | 0x302u;
+
+    (void)unused;
+    if (!asm_stack_room(g, 4))
+        return false;
+    asm_byte(g, 0x68), asm_imm(g, v, 4), asm_note(g, "push 0x%x (TF set)", v);
+    asm_byte(g, 0x9d), asm_note(g, "popfd");
+    asm_flags_apply(g, fx_popf());
+    return true;
+}
+
 /* One row per template: family, emitter, its argument, whether a jump may skip it. */
 struct tmpl {
     enum diff_family fam;
@@ -1343,6 +1360,7 @@ static const struct tmpl templates[] = {
     { DIFF_PAGING, t_paging, 4, false },     /* FF /6 from the hole, 8F /0 into read-only */
     { DIFF_PAGING, t_paging, 5, false },     /* F3 AA/AB, A4/A5, AC/AD */
     { DIFF_PRIV, t_priv, 0, false },
+    { DIFF_TRAP, t_trap, 0, false },         /* 68, 9D with TF */
     { DIFF_SEG, t_seg, 0, false },           /* 8E /sreg, register */
     { DIFF_SEG, t_seg, 1, false },           /* 8E /sreg, memory */
     { DIFF_SEG, t_seg, 2, false },           /* 68, 07/17/1F */

@@ -31,6 +31,7 @@ enum diff_family {
     DIFF_PRIV,      /* privileged and IOPL-sensitive: compare at CPL 3 only */
     DIFF_PAGING,    /* accesses to the read-only page and the hole: #PF, paging only */
     DIFF_SEG,       /* MOV/POP/LDS/LES of DS ES SS, MOV r/m and PUSH of a Sreg: CPL 3 only */
+    DIFF_TRAP,      /* POPF setting TF: the single-step #DB after the next instruction */
     DIFF_FAMILIES
 };
 #define DIFF_FAM(f) (1u << (f))
