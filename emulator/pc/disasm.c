@@ -493,6 +493,15 @@ static const char *const mem16_regs[8] = {
     "%bx,%si", "%bx,%di", "%bp,%si", "%bp,%di", "%si", "%di", "%bp", "%bx",
 };
 
+/* SDM Vol. 2A 2.1.1: the prefixes other than segment overrides, and the
+ * escape to the two-byte opcode map (A.3). */
+#define PFX_LOCK     0xf0
+#define PFX_REPNE    0xf2
+#define PFX_REP      0xf3
+#define PFX_OPSIZE   0x66
+#define PFX_ADDRSIZE 0x67
+#define ESCAPE_0F    0x0f
+
 #define SEG_DS 3                /* Sreg encoding of DS, the default data segment */
 #define SEG_ES 0
 #define MODRM_NO_BASE 5         /* mod 00 with r/m or SIB base 101: disp32, no base */
@@ -510,7 +519,7 @@ struct dis {
     unsigned opsize, addrsize;  /* 2 or 4 */
     int seg;                    /* segment override (Sreg encoding) or -1 */
     unsigned seg_at;            /* index of the effective segment prefix */
-    uint8_t rep;                /* last of F2/F3 seen, or 0 */
+    uint8_t rep;                /* last of PFX_REPNE/PFX_REP seen, or 0 */
     uint8_t prefix[DISASM_MAX_LEN];
     unsigned nprefix;
     bool used_opsize, used_addrsize, used_seg, used_rep;
@@ -673,7 +682,7 @@ static const struct op *resolve_group(const struct dis *d, const struct op *op,
 /* 90 is NOP; F3 90 is PAUSE; with a 66 prefix objdump shows XCHG eAX,eAX. */
 static const struct op *resolve_nop(struct dis *d, const struct op *op)
 {
-    if (d->rep == 0xf3) {
+    if (d->rep == PFX_REP) {
         d->used_rep = true;
         return &op_pause;
     }
@@ -689,7 +698,7 @@ static const struct op *lookup(struct dis *d, struct op *tmp)
     uint8_t b = fetch8(d);
     const struct op *op = &one_byte[b];
 
-    if (b == 0x0f) {            /* SDM Vol. 2D A.3: the two-byte escape */
+    if (b == ESCAPE_0F) {
         b = fetch8(d);
         op = &two_byte[b];
     }
@@ -894,13 +903,13 @@ static void read_prefixes(struct dis *d)
         if (seg >= 0) {
             d->seg = seg;
             d->seg_at = d->nprefix;
-        } else if (b == 0x66) {
+        } else if (b == PFX_OPSIZE) {
             d->opsize = d->def32 ? 2 : 4;
-        } else if (b == 0x67) {
+        } else if (b == PFX_ADDRSIZE) {
             d->addrsize = d->def32 ? 2 : 4;
-        } else if (b == 0xf2 || b == 0xf3) {
+        } else if (b == PFX_REPNE || b == PFX_REP) {
             d->rep = b;
-        } else if (b != 0xf0) {
+        } else if (b != PFX_LOCK) {
             return;
         }
         d->prefix[d->nprefix++] = b;
@@ -914,15 +923,15 @@ static void put_prefixes(struct dis *d, const struct op *op, char *buf, size_t n
 {
     for (unsigned i = 0; i < d->nprefix; i++) {
         uint8_t b = d->prefix[i];
-        if (b == 0xf0)
+        if (b == PFX_LOCK)
             put(buf, n, "lock ");
-        else if (b == 0xf2)
+        else if (b == PFX_REPNE)
             put(buf, n, "repnz ");
-        else if (b == 0xf3 && !d->used_rep)
+        else if (b == PFX_REP && !d->used_rep)
             put(buf, n, (op->flags & (F_STR | F_REPZ)) == F_STR ? "rep " : "repz ");
-        else if (b == 0x66 && !d->used_opsize)
+        else if (b == PFX_OPSIZE && !d->used_opsize)
             put(buf, n, d->def32 ? "data16 " : "data32 ");
-        else if (b == 0x67 && !d->used_addrsize)
+        else if (b == PFX_ADDRSIZE && !d->used_addrsize)
             put(buf, n, d->def32 ? "addr16 " : "addr32 ");
         else if (prefix_seg(b) >= 0 && !(d->used_seg && i == d->seg_at))
             put(buf, n, "%s ", sreg[prefix_seg(b)]);

@@ -13,6 +13,9 @@
  *     prefix name (repnz, ds, cs);
  *   - a backward short jump in 16-bit code that wraps below 0: objdump
  *     prints the 32-bit sum, we print the 16-bit IP the CPU would load;
+ *   - F3 0F BC, which gcc emits for __builtin_ctz: objdump says tzcnt (a
+ *     BMI1 instruction), we say "repz bsf", which is what an IA-32 CPU
+ *     without BMI1, and the interpreter, execute;
  *   - x87, MMX, SSE, VMX and the 0F 01 register forms (MONITOR, SWAPGS...),
  *     which the interpreter does not execute: we print (bad).
  */
