@@ -125,6 +125,8 @@ Test(loader, truncated_file_is_refused)
 {
     expect_refused(KIMAGE_CODE + 2, "past the end of the file");
     expect_refused(60, "no Multiboot header");
+    expect_refused(8, "no Multiboot header");      /* shorter than the header itself */
+    expect_refused(0, "no Multiboot header");
 }
 
 Test(loader, header_in_a_file_shorter_than_an_elf_header)
