@@ -502,8 +502,8 @@ static const char *const mem16_regs[8] = {
 #define PFX_ADDRSIZE 0x67
 #define ESCAPE_0F    0x0f
 
-#define SEG_DS 3                /* Sreg encoding of DS, the default data segment */
-#define SEG_ES 0
+#define SREG_DS 3                /* Sreg encoding of DS, the default data segment */
+#define SREG_ES 0               /* ES, the segment of string destinations */
 #define MODRM_NO_BASE 5         /* mod 00 with r/m or SIB base 101: disp32, no base */
 #define MODRM_SIB 4             /* r/m 100: a SIB byte follows */
 #define SIB_NO_INDEX 4          /* index 100: no index register */
@@ -741,7 +741,7 @@ static void put_string_operand(struct dis *d, char *buf, size_t n, int seg,
 static int source_seg(struct dis *d)
 {
     if (d->seg < 0)
-        return SEG_DS;
+        return SREG_DS;
     d->used_seg = true;
     return d->seg;
 }
@@ -809,7 +809,7 @@ static void operand(struct dis *d, const struct op *op, int k, char *buf, size_t
     case CL: put(buf, n, "%%cl"); break;
     case DX: put(buf, n, "(%%dx)"); break;
     case Xb: case Xv: put_string_operand(d, buf, n, source_seg(d), "si"); break;
-    case Yb: case Yv: put_string_operand(d, buf, n, SEG_ES, "di"); break;
+    case Yb: case Yv: put_string_operand(d, buf, n, SREG_ES, "di"); break;
     case XLAT: put_string_operand(d, buf, n, source_seg(d), "bx"); break;
     case sES: case sCS: case sSS: case sDS: case sFS: case sGS:
         put(buf, n, "%%%s", sreg[k - sES]);
