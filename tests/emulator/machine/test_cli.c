@@ -16,6 +16,8 @@
 #error "TRAPEZE_BIN must name the built trapeze program"
 #endif
 
+#define CLI_TIME_LIMIT 60         /* seconds: every kernel here ends in well under 1 */
+
 /* What one run of the program printed, and its exit status. */
 struct cli {
     int status;
@@ -46,6 +48,7 @@ static void cli_run(struct cli *c, ...)
     if (pid == 0) {
         dup2(fileno(o), 1);
         dup2(fileno(e), 2);
+        alarm(CLI_TIME_LIMIT);     /* a hung guest fails the test instead of hanging it */
         execv(argv[0], argv);
         _exit(127);
     }
@@ -91,7 +94,7 @@ static void cleanup(void)
     kernel[0] = '\0';
 }
 
-TestSuite(cli, .fini = cleanup);
+TestSuite(cli, .fini = cleanup, .timeout = 120);
 
 Test(cli, help_lists_commands)
 {
@@ -341,6 +344,7 @@ Test(cli, gdb_drives_the_guest, .timeout = 60)
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
+        alarm(CLI_TIME_LIMIT);
         execl(TRAPEZE_BIN, TRAPEZE_BIN, "run", "--gdb", port, kernel, (char *)NULL);
         _exit(127);
     }
