@@ -448,7 +448,8 @@ static enum gdb_next cmd_vcont(struct gdb_target *t, const char *pkt, char *repl
     }
 }
 
-/* q... queries, and everything else that starts with 'v'. */
+/* q...: the general queries GDB makes while connecting (unknown ones get
+ * the empty reply). */
 static void cmd_query(const char *pkt, char *reply)
 {
     if (strncmp(pkt, "qSupported", 10) == 0)

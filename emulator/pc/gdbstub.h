@@ -30,7 +30,8 @@ struct gdb_target {
 /* Listen on 127.0.0.1:port, accept one debugger and serve it until it
  * kills or detaches, disconnects, or the guest ends.  Returns 0 when the
  * session ended that way, or a negative errno if the socket could not be
- * set up or failed. */
+ * set up (-EADDRINUSE: the port is taken).  While the guest runs, GDB's
+ * Ctrl-C is not seen: the guest stops at a breakpoint or at its end. */
 int gdb_serve(struct gdb_target *t, uint16_t port);
 
 #endif
