@@ -46,6 +46,7 @@ enum { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
 #define ESP_LOW  (DIFF_STACK_ADDR + STACK_MARGIN)
 #define ESP_HIGH (DIFF_STACK_ADDR + DIFF_PAGE_SIZE - STACK_MARGIN)
 
+/* One case being assembled. */
 struct gen {
     struct diff_rng *r;
     struct diff_case *k;
@@ -67,9 +68,8 @@ struct rm {
     unsigned ntail;
     bool mem;
     unsigned reg;           /* when !mem */
-    char text[64];
+    char text[64];          /* for the description: "dword [ebx+esi*4+16]" */
 };
-
 
 /* --- random choices (through the case's stream) --- */
 

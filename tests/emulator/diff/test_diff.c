@@ -1,7 +1,7 @@
 /* test_diff.c - the interpreter against the host CPU, family by family. */
 
 /*
- * Each test generates a few hundred to a few thousand random cases from one
+ * Each test generates one to ten thousand random cases from one
  * instruction family (diff_gen.c), runs every case natively in the 32-bit
  * helper and in the interpreter, and fails if any case differs in a
  * register, EIP, the exception raised, a defined flag, or a byte of memory.
