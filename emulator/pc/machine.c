@@ -40,6 +40,7 @@ static uint32_t m_mmio_read(void *opaque, uint32_t paddr, unsigned size)
     return bus_mmio_read(&m->bus, paddr, size);
 }
 
+/* Stores above RAM: the APICs, or dropped. */
 static void m_mmio_write(void *opaque, uint32_t paddr, uint32_t val, unsigned size)
 {
     struct machine *m = opaque;

@@ -387,7 +387,7 @@ Test(loader, fuzz_mutated_images_never_crash, .timeout = 300)
     static uint8_t m[KIMAGE_MAX];
     rng_state = 0x9E3779B97F4A7C15ull;
     int loaded = 0, refused = 0;
-    for (int iter = 0; iter < 5000; iter++) {
+    for (int iter = 0; iter < 20000; iter++) {
         memcpy(m, img, img_len);
         size_t len = img_len;
         for (int k = 1 + rng() % 4; k > 0 && len > 4; k--)
