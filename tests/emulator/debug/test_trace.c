@@ -152,3 +152,15 @@ Test(trace, io_lines_show_port_size_direction_value)
     free(text);
     fix_free(f);
 }
+
+/* SDM Vol. 3A 6.3.1, table 6-1: vector 13 is #GP, 8 is #DF; 15 is reserved
+ * and 32 and up are the OS's. */
+Test(trace, vector_names_follow_table_6_1)
+{
+    cr_assert_str_eq(trace_vector_name(13), "#GP");
+    cr_assert_str_eq(trace_vector_name(8), "#DF");
+    cr_assert_str_eq(trace_vector_name(0), "#DE");
+    cr_assert_null(trace_vector_name(15), "vector 15 is reserved: expected no name");
+    cr_assert_null(trace_vector_name(32), "vector 32 is not an exception: expected no name");
+    cr_assert_null(trace_vector_name(-1), "vector -1: expected no name");
+}
