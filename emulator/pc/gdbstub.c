@@ -19,9 +19,10 @@
  * sixteen 32-bit registers below; whatever follows (x87, SSE) may be left
  * out and shows as unavailable.
  *
- * The guest is single-threaded as far as GDB knows: thread 1.  While the
- * guest runs the stub does not read the socket, so GDB's Ctrl-C is seen
- * only at the next stop.
+ * The guest is single-threaded as far as GDB knows: thread 1.  While it
+ * runs, GDB may send one byte, 0x03, when the user presses Ctrl-C; if the
+ * owner gave us an interrupt callback, a watcher thread reads the socket
+ * during resume() and calls it, and the stop reply is then "S02" (SIGINT).
  */
 
 #include "gdbstub.h"
@@ -30,6 +31,9 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +45,11 @@
 /* Resends of a reply GDB answers with '-' before we give up on the link. */
 #define GDB_MAX_RESENDS 8
 /* GDB manual E.4 (Stop Reply Packets): signal numbers are GDB's, where
- * 5 is SIGTRAP. */
+ * 2 is SIGINT and 5 is SIGTRAP. */
+#define GDB_SIGINT 2
 #define GDB_SIGTRAP 5
+/* GDB manual E.8 (Interrupts): Ctrl-C arrives as this byte, outside packets. */
+#define GDB_INTERRUPT 0x03
 /* GDB manual E.1: "E NN" errors; 14 is EFAULT, the usual one for memory. */
 #define GDB_EFAULT "E14"
 #define GDB_EINVAL "E16"
@@ -415,18 +422,84 @@ static void cmd_breakpoint(struct cpu *c, const char *pkt, char *reply)
 
 /* --- running ---------------------------------------------------------------------- */
 
+/* The Ctrl-C watcher: runs while the guest does. */
+struct watcher {
+    struct gdb_target *t;
+    int fd;                     /* the debugger's socket */
+    int quit[2];                /* a pipe: a byte in it ends the watch */
+    atomic_bool fired;          /* Ctrl-C seen and passed on */
+    pthread_t thread;
+};
+
+/* Wait for GDB_INTERRUPT on the socket (or the quit pipe, or EOF); pass it
+ * to the owner.  Other bytes cannot come while the guest runs (GDB waits
+ * for the stop reply) and are dropped. */
+static void *watch(void *arg)
+{
+    struct watcher *w = arg;
+    struct pollfd p[2] = { { .fd = w->fd, .events = POLLIN }, { .fd = w->quit[0], .events = POLLIN } };
+    uint8_t ch;
+
+    for (;;) {
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return NULL;
+        }
+        if (p[1].revents || recv(w->fd, &ch, 1, 0) != 1)
+            return NULL;
+        if (ch == GDB_INTERRUPT && !atomic_exchange(&w->fired, true))
+            w->t->interrupt(w->t->ctx);
+    }
+}
+
+/* Tell the watcher to stop, wait for it, close its pipe. */
+static void watcher_stop(struct watcher *w)
+{
+    ssize_t n;
+    do
+        n = write(w->quit[1], "", 1);   /* an empty pipe we own: only EINTR can fail */
+    while (n < 0 && errno == EINTR);
+    pthread_join(w->thread, NULL);
+    close(w->quit[0]);
+    close(w->quit[1]);
+}
+
+/* Call the owner's resume(), watching for Ctrl-C meanwhile if the owner can
+ * be interrupted.  Returns resume()'s result; *interrupted tells whether
+ * Ctrl-C was passed on. */
+static int run_guest(struct gdb_target *t, struct gdb_conn *g, bool step, bool *interrupted)
+{
+    struct watcher w = { .t = t, .fd = g->fd };
+    bool watching = t->interrupt && !step && pipe(w.quit) == 0;
+    int status;
+
+    if (watching && pthread_create(&w.thread, NULL, watch, &w) != 0) {
+        close(w.quit[0]);
+        close(w.quit[1]);
+        watching = false;
+    }
+    status = t->resume(t->ctx, step);
+    if (watching)
+        watcher_stop(&w);
+    *interrupted = atomic_load(&w.fired);
+    return status;
+}
+
 /* Resume the guest (optionally at a new EIP) and build the stop reply.
  * Returns GDB_END when the guest ended (the reply is "Wxx"). */
-static enum gdb_next resume(struct gdb_target *t, bool step, const char *addr, char *reply)
+static enum gdb_next resume(struct gdb_target *t, struct gdb_conn *g, bool step,
+                            const char *addr, char *reply)
 {
     uint32_t eip;
     int status;
+    bool interrupted;
 
     if (addr && *addr && parse_hex(&addr, &eip) == 0)
         t->cpu->eip = eip;
-    status = t->resume(t->ctx, step);
+    status = run_guest(t, g, step, &interrupted);
     if (status < 0) {
-        snprintf(reply, GDB_PACKET_SIZE, "S%02x", GDB_SIGTRAP);
+        snprintf(reply, GDB_PACKET_SIZE, "S%02x", interrupted ? GDB_SIGINT : GDB_SIGTRAP);
         return GDB_REPLY;
     }
     snprintf(reply, GDB_PACKET_SIZE, "W%02x", status & 0xff);
@@ -435,15 +508,16 @@ static enum gdb_next resume(struct gdb_target *t, bool step, const char *addr, c
 
 /* vCont;<action>[:<thread>][;...]: the first action decides, since there is
  * one thread.  c/C continue, s/S step (a signal to deliver is ignored). */
-static enum gdb_next cmd_vcont(struct gdb_target *t, const char *pkt, char *reply)
+static enum gdb_next cmd_vcont(struct gdb_target *t, struct gdb_conn *g, const char *pkt,
+                               char *reply)
 {
     if (strcmp(pkt, "vCont?") == 0) {
         strcpy(reply, "vCont;c;C;s;S");
         return GDB_REPLY;
     }
     switch (pkt[5] == ';' ? pkt[6] : 0) {
-    case 'c': case 'C': return resume(t, false, NULL, reply);
-    case 's': case 'S': return resume(t, true, NULL, reply);
+    case 'c': case 'C': return resume(t, g, false, NULL, reply);
+    case 's': case 'S': return resume(t, g, true, NULL, reply);
     default: strcpy(reply, GDB_EINVAL); return GDB_REPLY;
     }
 }
@@ -469,7 +543,8 @@ static void cmd_query(const char *pkt, char *reply)
 }
 
 /* Carry out one command and leave its reply in `reply`. */
-static enum gdb_next dispatch(struct gdb_target *t, const char *pkt, char *reply)
+static enum gdb_next dispatch(struct gdb_target *t, struct gdb_conn *g, const char *pkt,
+                              char *reply)
 {
     struct cpu *c = t->cpu;
 
@@ -483,14 +558,14 @@ static enum gdb_next dispatch(struct gdb_target *t, const char *pkt, char *reply
     case 'm': cmd_read_mem(c, pkt + 1, reply); break;
     case 'M': cmd_write_mem(c, pkt + 1, reply); break;
     case 'Z': case 'z': cmd_breakpoint(c, pkt, reply); break;
-    case 'c': return resume(t, false, pkt + 1, reply);
-    case 's': return resume(t, true, pkt + 1, reply);
+    case 'c': return resume(t, g, false, pkt + 1, reply);
+    case 's': return resume(t, g, true, pkt + 1, reply);
     case 'H': case 'T': strcpy(reply, "OK"); break;   /* thread 1 is the only one */
     case 'k': return GDB_END_QUIET;
     case 'D': strcpy(reply, "OK"); return GDB_END;
     case 'v':
         if (strncmp(pkt, "vCont", 5) == 0)
-            return cmd_vcont(t, pkt, reply);
+            return cmd_vcont(t, g, pkt, reply);
         break;
     case 'q': cmd_query(pkt, reply); break;
     default: break;                                   /* unsupported: empty reply */
@@ -507,7 +582,7 @@ static int serve(struct gdb_target *t, struct gdb_conn *g)
     int rc = pkt && reply ? 0 : -ENOMEM;
 
     while (rc == 0 && recv_packet(g, pkt, GDB_PACKET_SIZE + 1) >= 0) {
-        enum gdb_next next = dispatch(t, pkt, reply);
+        enum gdb_next next = dispatch(t, g, pkt, reply);
         if (next != GDB_END_QUIET && send_packet(g, reply) < 0)
             break;                                    /* the debugger went away */
         if (next != GDB_REPLY)

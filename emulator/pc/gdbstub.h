@@ -25,13 +25,17 @@ struct gdb_target {
      * breakpoint or the end.  Returns -1 when the guest stopped and can go
      * on, or the guest's exit status (>= 0) when it ended. */
     int (*resume)(void *ctx, bool single_step);
+    /* Optional (NULL: Ctrl-C waits for the next stop).  GDB asked to stop
+     * the running guest; called from the stub's watcher thread while
+     * resume() runs, so it may only set something resume() polls safely
+     * (an atomic flag); resume() then returns -1. */
+    void (*interrupt)(void *ctx);
 };
 
 /* Listen on 127.0.0.1:port, accept one debugger and serve it until it
  * kills or detaches, disconnects, or the guest ends.  Returns 0 when the
  * session ended that way, or a negative errno if the socket could not be
- * set up (-EADDRINUSE: the port is taken).  While the guest runs, GDB's
- * Ctrl-C is not seen: the guest stops at a breakpoint or at its end. */
+ * set up (-EADDRINUSE: the port is taken). */
 int gdb_serve(struct gdb_target *t, uint16_t port);
 
 #endif

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -91,15 +92,24 @@ static int connect_retry(uint16_t port)
     return -1;
 }
 
-/* A fixture holding `program`, and a stub serving it to our socket. */
-static void start(struct session *s)
+/* A fixture holding `code`, and a stub serving it to our socket with the
+ * given owner callbacks. */
+static void start_with(struct session *s, const uint8_t *code, size_t len,
+                       int (*resume)(void *, bool), void (*interrupt)(void *))
 {
     s->port = free_port();
     s->f = fix_new();
-    fix_code(s->f, program, sizeof program);
-    s->t = (struct gdb_target){ .cpu = &s->f->cpu, .ctx = s->f, .resume = fixture_resume };
+    fix_code(s->f, code, len);
+    s->t = (struct gdb_target){ .cpu = &s->f->cpu, .ctx = s->f, .resume = resume,
+                                .interrupt = interrupt };
     cr_assert_eq(pthread_create(&s->thread, NULL, server_main, s), 0);
     s->fd = connect_retry(s->port);
+}
+
+/* The same with `program`. */
+static void start(struct session *s)
+{
+    start_with(s, program, sizeof program, fixture_resume, NULL);
 }
 
 /* Close our end and collect gdb_serve's result. */
@@ -380,4 +390,46 @@ Test(gdbstub, port_in_use_is_an_error)
     int rc = gdb_serve(&t, ntohs(sa.sin_port));
     cr_assert_lt(rc, 0, "binding a port someone listens on: expected -errno, got %d", rc);
     close(fd);
+}
+
+/* --- Ctrl-C: an owner that can be interrupted ------------------------------ */
+
+static atomic_bool stop_requested;
+
+/* Run until interrupted (the guest below never ends by itself). */
+static int interruptible_resume(void *ctx, bool single_step)
+{
+    struct fixture *f = ctx;
+    if (single_step) {
+        cpu_step(&f->cpu);
+        return -1;
+    }
+    while (!atomic_exchange(&stop_requested, false))
+        cpu_run(&f->cpu, 1000);
+    return -1;
+}
+
+static void request_stop(void *ctx)
+{
+    (void)ctx;
+    atomic_store(&stop_requested, true);
+}
+
+/* GDB manual E.8: Ctrl-C is the byte 0x03 sent while the target runs; the
+ * stop reply then reports SIGINT (2). */
+Test(gdbstub, ctrl_c_stops_a_running_guest)
+{
+    struct session s;
+    const uint8_t spin[] = { 0xeb, 0xfe };                /* 1000: jmp 1000 */
+    char buf[64];
+    start_with(&s, spin, sizeof spin, interruptible_resume, request_stop);
+    send_packet(s.fd, "c");
+    nanosleep(&(struct timespec){ .tv_nsec = 20000000 }, NULL);
+    send_raw(s.fd, "\x03");
+    recv_packet(s.fd, buf, sizeof buf);
+    cr_assert_str_eq(buf, "S02", "stop reply after Ctrl-C");
+    cr_assert_gt(s.f->cpu.icount, 0, "the guest ran before the interrupt");
+    expect(&s, "p8", "00100000");                         /* still in its loop */
+    expect(&s, "s", "S05");                               /* a step is not an interrupt */
+    cr_assert_eq(finish(&s), 0);
 }
