@@ -42,7 +42,7 @@
 
 /* The largest packet we accept and announce in qSupported (PacketSize). */
 #define GDB_PACKET_SIZE 4096
-/* Resends of a reply GDB answers with '-' before we give up on the link. */
+/* Resends of a reply GDB answers with '-' before we drop the reply. */
 #define GDB_MAX_RESENDS 8
 /* GDB manual E.4 (Stop Reply Packets): signal numbers are GDB's, where
  * 2 is SIGINT and 5 is SIGTRAP. */
@@ -50,9 +50,11 @@
 #define GDB_SIGTRAP 5
 /* GDB manual E.8 (Interrupts): Ctrl-C arrives as this byte, outside packets. */
 #define GDB_INTERRUPT 0x03
-/* GDB manual E.1: "E NN" errors; 14 is EFAULT, the usual one for memory. */
+/* GDB manual E.1: errors are "E NN"; GDB reports NN but gives it no meaning.
+ * We answer E14 (errno 14 is EFAULT) for memory that is not mapped and E16
+ * for a request we cannot parse or carry out. */
 #define GDB_EFAULT "E14"
-#define GDB_EINVAL "E16"
+#define GDB_EBADREQ "E16"
 
 /* The register numbers of GDB's i386 'g' packet (gdb/i386-tdep.h). */
 enum gdb_reg {
@@ -293,11 +295,11 @@ static void cmd_write_regs(struct cpu *c, const char *arg, char *reply)
     uint32_t v[GDB_NREGS];
     for (int r = 0; r < GDB_NREGS; r++) {
         if (get_le32(arg + 8 * r, &v[r]) < 0) {
-            strcpy(reply, GDB_EINVAL);
+            strcpy(reply, GDB_EBADREQ);
             return;
         }
         if (r >= GDB_CS && v[r] != reg_get(c, r)) {
-            strcpy(reply, GDB_EINVAL);
+            strcpy(reply, GDB_EBADREQ);
             return;
         }
     }
@@ -311,7 +313,7 @@ static void cmd_read_reg(struct cpu *c, const char *arg, char *reply)
 {
     uint32_t r;
     if (parse_hex(&arg, &r) < 0 || r >= GDB_NREGS)
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
     else
         put_reg(reply, c, (int)r);
 }
@@ -322,7 +324,7 @@ static void cmd_write_reg(struct cpu *c, const char *arg, char *reply)
     uint32_t r, v;
     if (parse_hex(&arg, &r) < 0 || r >= GDB_NREGS || *arg != '='
         || get_le32(arg + 1, &v) < 0 || reg_set(c, (int)r, v) < 0)
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
     else
         strcpy(reply, "OK");
 }
@@ -337,7 +339,7 @@ static void cmd_read_mem(struct cpu *c, const char *arg, char *reply)
     uint32_t addr, len, n = 0;
 
     if (parse_addr_len(&arg, &addr, &len) < 0) {
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
         return;
     }
     if (len > sizeof buf)
@@ -358,7 +360,7 @@ static void cmd_write_mem(struct cpu *c, const char *arg, char *reply)
 
     if (parse_addr_len(&arg, &addr, &len) < 0 || *arg != ':' || len > sizeof buf
         || strlen(arg + 1) < 2 * (size_t)len || get_hex_bytes(arg + 1, buf, len) < 0)
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
     else if (cpu_write_linear(c, addr, buf, len) < 0)
         strcpy(reply, GDB_EFAULT);
     else
@@ -404,7 +406,7 @@ static void cmd_breakpoint(struct cpu *c, const char *pkt, char *reply)
     uint32_t type, addr;
 
     if (parse_hex(&arg, &type) < 0 || *arg++ != ',' || parse_hex(&arg, &addr) < 0) {
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
         return;
     }
     if (type > 1) {
@@ -414,7 +416,7 @@ static void cmd_breakpoint(struct cpu *c, const char *pkt, char *reply)
     if (pkt[0] == 'z')
         bp_remove(c, addr);
     else if (bp_insert(c, addr) < 0) {
-        strcpy(reply, GDB_EINVAL);
+        strcpy(reply, GDB_EBADREQ);
         return;
     }
     strcpy(reply, "OK");
@@ -518,7 +520,7 @@ static enum gdb_next cmd_vcont(struct gdb_target *t, struct gdb_conn *g, const c
     switch (pkt[5] == ';' ? pkt[6] : 0) {
     case 'c': case 'C': return resume(t, g, false, NULL, reply);
     case 's': case 'S': return resume(t, g, true, NULL, reply);
-    default: strcpy(reply, GDB_EINVAL); return GDB_REPLY;
+    default: strcpy(reply, GDB_EBADREQ); return GDB_REPLY;
     }
 }
 
