@@ -141,12 +141,18 @@ static int interrupt_window(struct cpu *c)
     return cpu_deliver(c, EVENT_EXTINT, c->bus.intr_ack(c->bus.opaque), false, 0);
 }
 
-/* Decode and execute the instruction at CS:EIP. */
+/* SDM Vol. 3A 17.2.3: DR6.BS, "single step", set by the TF trap. */
+#define DR6_BS 0x4000u
+
+/* Decode and execute the instruction at CS:EIP.  With EFLAGS.TF set when it
+ * starts, a #DB trap follows it (SDM Vol. 3A 17.3.1.4): the event reports
+ * the next instruction, like every trap. */
 static void execute_one(struct cpu *c)
 {
     struct insn scratch;
     const struct insn *i;
     uint8_t shadow = c->inhibit_intr;
+    bool single_step = c->eflags & FLAG_TF;
 
     c->insn_eip = c->eip;
     i = decode_insn(c, &scratch);
@@ -155,6 +161,11 @@ static void execute_one(struct cpu *c)
     c->icount++;
     if (shadow)
         c->inhibit_intr = 0;                      /* the shadow covered this instruction */
+    if (unlikely(single_step)) {
+        c->dr[6] |= DR6_BS;
+        c->insn_eip = c->eip;
+        cpu_raise(c, EXC_DB, false, 0);
+    }
 }
 
 /*

@@ -133,3 +133,15 @@ Test(run, icount_and_branch_to_limit)
     cr_assert_eq(c->exit.vector, EXC_GP);
     cr_assert_eq(c->eip, FIX_CODE);
 }
+
+Test(run, trap_flag_single_steps)
+{
+    /* SDM Vol. 3A 17.3.1.4: #DB after the instruction, reporting the next EIP */
+    cpu_set_eflags(c, FLAG_TF);
+    enum cpu_exit r = RUN(0x40, 0x40, HLT);          /* inc eax; inc eax */
+    cr_assert_eq(r, CPU_EXIT_RING0);
+    cr_assert_eq(c->exit.vector, EXC_DB, "expected #DB, got %u", c->exit.vector);
+    cr_assert_eq(c->exit.eip, FIX_CODE + 1, "trap reports the next instruction: %#x", c->exit.eip);
+    cr_assert(c->dr[6] & 0x4000, "DR6.BS must be set");
+    cr_assert_eq(c->icount, 1, "the stepped instruction retired");
+}
