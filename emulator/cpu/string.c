@@ -18,10 +18,21 @@
  *
  * Limitation: INS reads the port before writing memory, so if the write
  * faults the port data of that element is lost (the restart reads again).
+ *
+ * REP MOVS and REP STOS are how guests copy and clear memory, so they have a
+ * bulk path: after one element has gone through the normal checks (which
+ * proves the segments' types), the run of elements that stays inside one
+ * page of each operand, inside the segment limits and in RAM, is done with
+ * memmove or stores on host memory.
+ * Everything else (MMIO, overlap, DF=1, 16-bit addressing, other strings) takes
+ * the element-by-element path.
  */
+
+#include <string.h>
 
 #include "alu.h"
 #include "exec.h"
+#include "mem.h"
 
 /* Elements done before giving interrupts a chance (a deterministic choice). */
 #define STRING_CHUNK 4096
@@ -75,6 +86,65 @@ static void string_once(struct cpu *c, const struct insn *i, enum string_op k, u
         index_step(c, EDI, delta, as);
 }
 
+/* Host address of `len` bytes at sreg:off for a read or write, when they lie
+ * in one RAM page and inside the limit; else NULL.  A TLB miss walks the
+ * page tables (and may raise the #PF the next element would raise). */
+static uint8_t *bulk_span(struct cpu *c, int sreg, uint32_t off, uint32_t len, bool write)
+{
+    uint32_t lin = c->seg[sreg].base + off, paddr;
+    unsigned acc = write ? ACC_WRITE : 0;
+    uint8_t *host;
+
+    if (PAGE_SIZE - (lin & ~PAGE_MASK) < len || !seg_offset_ok(&c->seg[sreg], off, len))
+        return NULL;
+    host = tlb_hit(c, lin, tlb_class_of(c, acc));
+    return host ? host : mmu_lookup(c, lin, acc, &paddr);
+}
+
+/* Elements of REP MOVS/STOS (forward, 32-bit addressing) that fit the bulk
+ * path, at most `count`: 0 if this iteration must go element by element. */
+static uint32_t bulk_count(const struct cpu *c, const struct insn *i, enum string_op k,
+                           unsigned size, uint32_t count)
+{
+    uint32_t room = PAGE_SIZE - ((c->seg[SEG_ES].base + c->reg[EDI]) & ~PAGE_MASK);
+
+    if (k == S_MOVS) {
+        uint32_t src_room = PAGE_SIZE - ((c->seg[i->ea_seg].base + c->reg[ESI]) & ~PAGE_MASK);
+        room = src_room < room ? src_room : room;
+    }
+    room /= size;
+    return count < room ? count : room;
+}
+
+/* Do up to `count` elements of REP MOVS/STOS on host memory.  Returns how
+ * many were done (0: use the element-by-element path). */
+static uint32_t string_bulk(struct cpu *c, const struct insn *i, enum string_op k,
+                            unsigned size, uint32_t count)
+{
+    uint32_t n = bulk_count(c, i, k, size, count), len = n * size;
+    uint8_t *dst, *src = NULL;
+
+    if (n == 0)
+        return 0;
+    if (k == S_MOVS && !(src = bulk_span(c, i->ea_seg, c->reg[ESI], len, false)))
+        return 0;                     /* the source is read first, as element by element */
+    if (!(dst = bulk_span(c, SEG_ES, c->reg[EDI], len, true)))
+        return 0;
+    if (k == S_MOVS) {
+        if (dst > src && dst < src + len)
+            return 0;                 /* an overlapping forward copy repeats a pattern */
+        memmove(dst, src, len);
+        c->reg[ESI] += len;
+    } else {
+        uint32_t v = reg_read(c, EAX, size);
+        for (uint32_t k2 = 0; k2 < len; k2 += size)
+            memcpy(dst + k2, &v, size);   /* little-endian host, like the guest */
+    }
+    c->reg[EDI] += len;
+    c->reg[ECX] -= n;
+    return n;
+}
+
 /* Execute a string instruction, repeated as its prefix says. */
 void string_insn(struct cpu *c, const struct insn *i)
 {
@@ -88,10 +158,18 @@ void string_insn(struct cpu *c, const struct insn *i)
         string_once(c, i, k, size);
         return;
     }
+    bool bulk = (k == S_MOVS || k == S_STOS) && as == 4 && !(c->eflags & FLAG_DF);
     for (unsigned n = 0; n < STRING_CHUNK; n++) {
         uint32_t count = reg_read(c, ECX, as);
         if (count == 0)
             return;                               /* REP with ECX = 0 does nothing */
+        if (bulk && n > 0) {
+            uint32_t done = string_bulk(c, i, k, size, count);
+            if (done > 0) {
+                n += done - 1;
+                continue;
+            }
+        }
         string_once(c, i, k, size);
         reg_write(c, ECX, count - 1, as);
         if (compares && alu_cond(c, 4) != (i->rep == 0xf3))

@@ -146,3 +146,43 @@ Test(string, long_rep_is_resumed_across_runs)
     cr_assert_eq(fix_read8(f, DST + 99999), 1);
     cr_assert_eq(fix_read8(f, DST + 100000), 0);
 }
+
+Test(string, bulk_copy_across_pages_matches_elementwise)
+{
+    /* 10000 bytes from 0x10003 to 0x20001: both cross several pages */
+    for (uint32_t k = 0; k < 10000; k++)
+        fix_write8(f, 0x10003 + k, (uint8_t)(k * 7 + 1));
+    ASSERT_HLT(RUN(0xbe, 0x03, 0x00, 0x01, 0x00, 0xbf, 0x01, 0x00, 0x02, 0x00,  /* esi, edi */
+                   0xb9, 0x10, 0x27, 0x00, 0x00,                                /* ecx = 10000 */
+                   0xf3, 0xa4, HLT));                                           /* rep movsb */
+    for (uint32_t k = 0; k < 10000; k++)
+        cr_assert_eq(fix_read8(f, 0x20001 + k), (uint8_t)(k * 7 + 1), "byte %u", k);
+    cr_assert_eq(fix_read8(f, 0x20001 + 10000), 0);
+    cr_assert_eq(c->reg[ESI], 0x10003 + 10000);
+    cr_assert_eq(c->reg[EDI], 0x20001 + 10000);
+    cr_assert_eq(c->reg[ECX], 0);
+}
+
+Test(string, overlapping_forward_copy_repeats_the_pattern)
+{
+    /* movsb from p to p+1 copies byte 0 forward, element by element */
+    fix_write8(f, FIX_DATA, 0xab);
+    ASSERT_HLT(RUN(0xbe, 0x00, 0x00, 0x01, 0x00, 0xbf, 0x01, 0x00, 0x01, 0x00,
+                   0xb9, 0x00, 0x01, 0x00, 0x00, 0xf3, 0xa4, HLT));   /* 256 bytes */
+    for (uint32_t k = 0; k <= 256; k++)
+        cr_assert_eq(fix_read8(f, FIX_DATA + k), 0xab, "byte %u", k);
+}
+
+Test(string, rep_stosd_across_a_limit_faults_at_the_right_element)
+{
+    /* ES limit in the middle of a page: the bulk path must not write past it */
+    cpu_load_seg_raw(c, SEG_ES, 0x10, 0, DST + 4 * 100 - 1, c->seg[SEG_DS].attr & ~SEG_ATTR_G);
+    enum cpu_exit r = RUN(SET_SI_DI, 0xb8, 0x11, 0x22, 0x33, 0x44, 0xb9, 0x00, 0x02, 0, 0,
+                          0xf3, 0xab, HLT);          /* rep stosd, 512 dwords */
+    cr_assert_eq(r, CPU_EXIT_RING0);
+    cr_assert_eq(c->exit.vector, EXC_GP);
+    cr_assert_eq(c->reg[ECX], 512 - 100, "100 dwords fit: ECX %u", c->reg[ECX]);
+    cr_assert_eq(c->reg[EDI], DST + 400);
+    cr_assert_eq(fix_read32(f, DST + 396), 0x44332211u);
+    cr_assert_eq(fix_read32(f, DST + 400), 0);
+}
