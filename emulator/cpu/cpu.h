@@ -156,7 +156,7 @@ struct cpu_exit_info {
 
 #define CPU_MAX_BREAKPOINTS 16
 #define DCACHE_ENTRIES 2048     /* decoded instructions cached (decode.c) */
-#define DCACHE_ENTRY_BYTES 96
+#define DCACHE_ENTRY_BYTES 64     /* one cache line */
 #define TLB_ENTRIES 256     /* see mmu.c for the TLB geometry */
 
 /*
@@ -217,7 +217,7 @@ struct cpu {
     bool bp_skip;                 /* resuming at bp_skip_eip after CPU_EXIT_DEBUG */
     uint32_t bp_skip_eip;
     /* decoded-instruction cache, private to decode.c (which checks the size) */
-    _Alignas(16) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];
+    _Alignas(64) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];
     uint32_t insn_eip;            /* EIP of the instruction being executed */
     struct tlb_entry tlb[TLB_ENTRIES];
     void *jmp;                    /* jmp_buf of the running cpu_run, or NULL */
@@ -270,6 +270,28 @@ int cpu_translate(struct cpu *c, uint32_t laddr, uint32_t *paddr);
  * unmapped byte. */
 int cpu_read_linear(struct cpu *c, uint32_t laddr, void *buf, uint32_t len);
 int cpu_write_linear(struct cpu *c, uint32_t laddr, const void *buf, uint32_t len);
+
+/*
+ * A decoded instruction, for monitors that emulate what traps (chapter 2):
+ * the interpreter's own decoder, exposed read-only (decode_api.c).
+ */
+struct cpu_decoded {
+    uint8_t opcode;          /* primary opcode byte (second byte for 0F xx) */
+    bool two_byte;           /* 0F escape seen */
+    uint8_t opsize;          /* operand size: 2 or 4 bytes */
+    uint8_t addrsize;        /* address size: 2 or 4 bytes */
+    uint8_t rep;             /* 0, 0xF2 or 0xF3 */
+    bool has_modrm;
+    uint8_t mod, reg, rm;    /* ModRM fields */
+    int8_t seg;              /* enum cpu_sreg of the memory operand */
+    uint32_t ea;             /* effective address (offset) of the memory operand */
+    uint32_t imm, imm2;      /* immediates (imm2: a far pointer's selector) */
+    uint32_t length;         /* bytes */
+};
+
+/* Decode the instruction at CS:EIP without executing it.  Returns 0, or -1
+ * if its bytes cannot be fetched (the fault is not delivered). */
+int cpu_decode(struct cpu *c, struct cpu_decoded *out);
 
 /* Virtual time: instructions retired plus time skipped while halted. */
 static inline uint64_t cpu_vtime(const struct cpu *c)

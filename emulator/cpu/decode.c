@@ -167,10 +167,10 @@ static uint32_t fetch_n(struct fetch *f, unsigned size)
 
 /* How to compute a memory operand's offset: base (in insn.ea_base) +
  * index << scale + disp, wrapped to the address size. */
-struct ea_recipe {
+struct __attribute__((packed)) ea_recipe {   /* packed: 6 bytes, see dcache_entry */
+    uint32_t disp;
     int8_t index;            /* index register, or -1 */
     uint8_t scale;           /* 0..3 */
-    uint32_t disp;
 };
 
 /* 16-bit addressing, SDM Vol. 2A table 2-1: the eight base/index sums.
@@ -333,14 +333,13 @@ static inline uint32_t ea_compute(const struct cpu *c, const struct insn *i,
     return i->addrsize == 2 ? v & 0xffff : v;
 }
 
-/* One decoded instruction in the cache. */
+/* One decoded instruction in the cache: one 64-byte cache line. */
 struct dcache_entry {
     const uint8_t *host;               /* host address of its first byte; NULL = empty */
     uint64_t bytes[2];                 /* its bytes, zero-padded, to detect changes */
-    uint64_t mask[2];                  /* which bytes of bytes[] are the instruction's */
+    struct ea_recipe ea;
     uint8_t len;
     uint8_t dflt;                      /* CS.D default size it was decoded with */
-    struct ea_recipe ea;
     struct insn i;
 };
 
@@ -351,11 +350,11 @@ static inline struct dcache_entry *dcache_slot(struct cpu *c, const uint8_t *hos
     return (struct dcache_entry *)(c->dcache + ((uintptr_t)host % DCACHE_ENTRIES) * DCACHE_ENTRY_BYTES);
 }
 
-/* Mask of the first n bytes (n <= 8) of a little-endian 64-bit word. */
-static inline uint64_t byte_mask(unsigned n)
-{
-    return n >= 8 ? ~0ull : (1ull << (8 * n)) - 1;
-}
+/* Mask of the first n bytes of a little-endian 64-bit word, n = 0..8. */
+static const uint64_t byte_mask[9] = {
+    0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull, 0xffffffffffffull,
+    0xffffffffffffffull, 0xffffffffffffffffull,
+};
 
 /* Are the len bytes at p still the ones in e?  (Reads whole words when the
  * page has room for them, byte by byte near its end.) */
@@ -365,7 +364,9 @@ static bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint
 
     if (likely(page_room >= sizeof w)) {
         memcpy(w, p, sizeof w);
-        return (((w[0] ^ e->bytes[0]) & e->mask[0]) | ((w[1] ^ e->bytes[1]) & e->mask[1])) == 0;
+        unsigned lo = e->len < 8 ? e->len : 8;
+        return (((w[0] ^ e->bytes[0]) & byte_mask[lo]) |
+                ((w[1] ^ e->bytes[1]) & byte_mask[e->len - lo])) == 0;
     }
     return memcmp(p, e->bytes, e->len) == 0;
 }
@@ -375,8 +376,6 @@ static void dcache_fill(struct dcache_entry *e, const struct fetch *f, unsigned 
 {
     e->bytes[0] = e->bytes[1] = 0;
     memcpy(e->bytes, f->win, f->len);
-    e->mask[0] = byte_mask(f->len);
-    e->mask[1] = byte_mask(f->len > 8 ? f->len - 8 : 0);
     e->len = (uint8_t)f->len;
     e->dflt = (uint8_t)dflt;
     e->host = f->win;
