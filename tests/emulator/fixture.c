@@ -119,6 +119,26 @@ void fix_write32(struct fixture *f, uint32_t paddr, uint32_t v)
     fix_write16(f, paddr + 2, (uint16_t)(v >> 16));
 }
 
+/* SDM Vol. 3A figure 3-8: base 0, limit FFFFF with G=1, D/B=1, present,
+ * S=1; type A (execute/read) or 2 (read/write); DPL in bits 45-46. */
+#define FLAT_CODE_DESC 0x00cf9a000000ffffull
+#define FLAT_DATA_DESC 0x00cf92000000ffffull
+#define DESC_DPL3      0x0000600000000000ull
+
+void fix_gdt_flat(struct fixture *f)
+{
+    static const uint64_t gdt[] = {
+        0, FLAT_CODE_DESC, FLAT_DATA_DESC,
+        FLAT_CODE_DESC | DESC_DPL3, FLAT_DATA_DESC | DESC_DPL3,
+    };
+    for (size_t k = 0; k < sizeof gdt / sizeof gdt[0]; k++) {
+        fix_write32(f, FIX_GDT + 8 * k, (uint32_t)gdt[k]);
+        fix_write32(f, FIX_GDT + 8 * k + 4, (uint32_t)(gdt[k] >> 32));
+    }
+    f->cpu.gdtr.base = FIX_GDT;
+    f->cpu.gdtr.limit = sizeof gdt - 1;
+}
+
 void fix_script_in(struct fixture *f, uint32_t v)
 {
     if (f->nin < FIX_MAX_IO)

@@ -62,6 +62,12 @@ void fix_write8(struct fixture *f, uint32_t paddr, uint8_t v);
 void fix_write16(struct fixture *f, uint32_t paddr, uint16_t v);
 void fix_write32(struct fixture *f, uint32_t paddr, uint32_t v);
 
+/* Write a GDT at FIX_GDT with flat 4 GiB descriptors (SDM Vol. 3A 3.4.5):
+ * 0x08 code and 0x10 data at DPL 0, 0x1b code and 0x23 data at DPL 3
+ * (selectors with their RPL), and point GDTR at it. */
+#define FIX_GDT 0x00000800u
+void fix_gdt_flat(struct fixture *f);
+
 /* Queue a value for the next IN to return. */
 void fix_script_in(struct fixture *f, uint32_t v);
 

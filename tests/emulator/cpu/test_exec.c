@@ -319,3 +319,79 @@ Test(exec, xlat)
     ASSERT_HLT(RUN(0xbb, 0x00, 0x00, 0x01, 0x00, 0xb0, 0x03, 0xd7, HLT));
     cr_assert_eq(c->reg[EAX] & 0xff, 0x99);
 }
+
+Test(exec, segment_register_loads)
+{
+    fix_gdt_flat(f);
+    fix_write32(f, FIX_DATA, 0x12345678);          /* far pointer: offset */
+    fix_write16(f, FIX_DATA + 4, 0x10);            /*              selector */
+    ASSERT_HLT(RUN(0x31, 0xc0, 0x8e, 0xe0,         /* xor eax, eax; mov fs, ax (null) */
+                   0x66, 0xb8, 0x10, 0x00,         /* mov ax, 0x10 */
+                   0x8e, 0xe8,                     /* mov gs, ax */
+                   0x0f, 0xa8,                     /* push gs */
+                   0x07,                           /* pop es */
+                   0xbb, 0x00, 0x00, 0x01, 0x00,   /* mov ebx, 0x10000 */
+                   0x0f, 0xb4, 0x0b,               /* lfs ecx, [ebx] */
+                   0x8c, 0xe2,                     /* mov edx, fs */
+                   HLT));
+    cr_assert_eq(c->seg[SEG_GS].sel, 0x10);
+    cr_assert_eq(c->seg[SEG_ES].sel, 0x10);
+    cr_assert_eq(c->reg[ECX], 0x12345678u);
+    cr_assert_eq(c->reg[EDX], 0x10, "MOV r32, Sreg zero-extends: %#x", c->reg[EDX]);
+    cr_assert_eq(c->reg[ESP], FIX_STACK);
+}
+
+Test(exec, push_sreg_writes_16_bits_of_a_32_bit_slot)
+{
+    fix_write32(f, FIX_STACK - 4, 0xaaaaaaaa);
+    ASSERT_HLT(RUN(0x1e, HLT));                    /* push ds */
+    cr_assert_eq(c->reg[ESP], FIX_STACK - 4);
+    cr_assert_eq(fix_read32(f, FIX_STACK - 4), 0xaaaa0010u, "got %#x", fix_read32(f, FIX_STACK - 4));
+}
+
+Test(exec, mov_ss_shadows_interrupts_for_one_instruction)
+{
+    fix_gdt_flat(f);
+    cpu_set_eflags(c, FLAG_IF);
+    f->intr_vector = 0x30;
+    enum cpu_exit r;
+    fix_code(f, (const uint8_t[]){ 0x66, 0xb8, 0x10, 0x00,    /* mov ax, 0x10 */
+                                   0x8e, 0xd0,                /* mov ss, ax */
+                                   0x40, 0x40, HLT }, 9);     /* inc eax; inc eax */
+    cr_assert_eq(cpu_step(c), CPU_EXIT_BUDGET);              /* mov ax */
+    cr_assert_eq(cpu_step(c), CPU_EXIT_BUDGET);              /* mov ss: opens the shadow */
+    cpu_set_intr(c, true);
+    r = fix_run_to_hlt(f);
+    cr_assert_eq(r, CPU_EXIT_RING0);
+    cr_assert_eq(c->exit.kind, EVENT_EXTINT);
+    cr_assert_eq(c->eip, FIX_CODE + 7, "taken after the instruction following MOV SS: %#x", c->eip);
+}
+
+Test(exec, sixteen_bit_operand_stack)
+{
+    ASSERT_HLT(RUN(0x66, 0x6a, 0xff,               /* push word -1 */
+                   0x66, 0x68, 0x34, 0x12,         /* push word 0x1234 */
+                   0x66, 0x5b,                     /* pop bx */
+                   0x66, 0x59,                     /* pop cx */
+                   HLT));
+    cr_assert_eq(c->reg[EBX] & 0xffff, 0x1234);
+    cr_assert_eq(c->reg[ECX] & 0xffff, 0xffff);
+    cr_assert_eq(c->reg[ESP], FIX_STACK);
+    /* call with a 16-bit operand size pushes IP and truncates the target */
+    ASSERT_HLT(RUN(0x66, 0xe8, 0x01, 0x00,         /* 1000: call 0x1005 (rel16) */
+                   HLT,                            /* 1004 */
+                   0x66, 0xc3));                   /* 1005: ret (16-bit) */
+    cr_assert_eq(c->eip, FIX_CODE + 5);
+    cr_assert_eq(c->reg[ESP], FIX_STACK);
+}
+
+Test(exec, bound_checks_signed_range)
+{
+    fix_write32(f, FIX_DATA, (uint32_t)-5);
+    fix_write32(f, FIX_DATA + 4, 10);
+    ASSERT_HLT(RUN(0xbb, 0x00, 0x00, 0x01, 0x00, 0xb8, 0xfb, 0xff, 0xff, 0xff,  /* eax = -5 */
+                   0x62, 0x03, HLT));              /* bound eax, [ebx] */
+    cr_assert_eq(RUN(0xb8, 11, 0, 0, 0, 0x62, 0x03, HLT), CPU_EXIT_RING0);
+    cr_assert_eq(c->exit.vector, EXC_BR);
+    cr_assert_eq(c->eip, FIX_CODE + 5);
+}
