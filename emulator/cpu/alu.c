@@ -408,6 +408,13 @@ uint32_t alu_imul(struct cpu *c, uint32_t a, uint32_t b, unsigned size)
     return (uint32_t)p & alu_mask(size);
 }
 
+/* Quotient to AL/AX/EAX, remainder to AH/DX/EDX. */
+static void store_quotient(struct cpu *c, uint32_t q, uint32_t r, unsigned size)
+{
+    reg_write(c, EAX, q, size);
+    reg_write(c, size == 1 ? REG_AH : EDX, r, size);
+}
+
 /* DIV, SDM Vol. 2A: #DE if the divisor is 0 or the quotient does not fit. */
 void alu_div(struct cpu *c, uint32_t src, unsigned size)
 {
@@ -415,13 +422,7 @@ void alu_div(struct cpu *c, uint32_t src, unsigned size)
 
     if (d == 0 || (q = n / d) > alu_mask(size))
         cpu_raise(c, EXC_DE, false, 0);
-    if (size == 1) {
-        reg_write(c, EAX, (uint32_t)q, 1);
-        reg_write(c, 4 /* AH */, (uint32_t)(n % d), 1);
-    } else {
-        reg_write(c, EAX, (uint32_t)q, size);
-        reg_write(c, EDX, (uint32_t)(n % d), size);
-    }
+    store_quotient(c, (uint32_t)q, (uint32_t)(n % d), size);
 }
 
 /* IDIV, SDM Vol. 2A: signed, quotient truncated toward zero, #DE when it does
@@ -438,13 +439,7 @@ void alu_idiv(struct cpu *c, uint32_t src, unsigned size)
     q = n / d;
     if (q < lo || q > -lo - 1)
         cpu_raise(c, EXC_DE, false, 0);
-    if (size == 1) {
-        reg_write(c, EAX, (uint32_t)q, 1);
-        reg_write(c, 4 /* AH */, (uint32_t)(n % d), 1);
-    } else {
-        reg_write(c, EAX, (uint32_t)q, size);
-        reg_write(c, EDX, (uint32_t)(n % d), size);
-    }
+    store_quotient(c, (uint32_t)q, (uint32_t)(n % d), size);
 }
 
 /* DAA / DAS, SDM Vol. 2A pseudocode: adjust AL after a packed-BCD add/subtract. */

@@ -104,11 +104,13 @@ void cpu_set_eflags(struct cpu *c, uint32_t eflags)
     c->eflags = eflags | FLAG_FIXED;
 }
 
+/* Drive the INTR pin; run_loop samples it between instructions. */
 void cpu_set_intr(struct cpu *c, bool level)
 {
     c->intr = level;
 }
 
+/* Make cpu_run() return CPU_EXIT_REQUEST at the next instruction boundary. */
 void cpu_request_exit(struct cpu *c)
 {
     c->exit_request = true;

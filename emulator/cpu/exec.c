@@ -525,9 +525,9 @@ static void ah_flags(struct cpu *c, const struct insn *i)
     const uint32_t mask = FLAG_SF | FLAG_ZF | FLAG_AF | FLAG_PF | FLAG_CF;
 
     if (i->opcode == 0x9e)
-        alu_set_flags(c, mask, reg_read(c, 4 /* AH */, 1));
+        alu_set_flags(c, mask, reg_read(c, REG_AH, 1));
     else
-        reg_write(c, 4 /* AH */, (flags_materialize(c) & mask) | FLAG_FIXED, 1);
+        reg_write(c, REG_AH, (flags_materialize(c) & mask) | FLAG_FIXED, 1);
 }
 
 /* 9C PUSHF / 9D POPF, with the privilege rules in system.c. */

@@ -23,6 +23,9 @@ void exec_insn(struct cpu *c, const struct insn *i);
  * with their REP prefixes. */
 void string_insn(struct cpu *c, const struct insn *i);
 
+/* SDM Vol. 2A 2.1.5 table 2-2: byte register 4 is AH. */
+#define REG_AH 4
+
 /*
  * General registers by ModRM number and operand size.  SDM Vol. 2A 2.1.5
  * table 2-2: for byte operands numbers 0-3 are AL CL DL BL and 4-7 are the
