@@ -138,6 +138,8 @@ bool alu_cond(struct cpu *c, unsigned cc)
         }
         return t ^ (cc & 1);
     }
+    if (c->lazy_op != LAZY_NONE && (cc >> 1) == 2)   /* E/NE after anything: ZF = (res == 0) */
+        return (c->lazy_res == 0) ^ (cc & 1);
     uint32_t f = flags_materialize(c);
     bool sf_ne_of = !(f & FLAG_SF) != !(f & FLAG_OF);
     switch (cc >> 1) {
