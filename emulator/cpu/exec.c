@@ -240,14 +240,15 @@ static void pop_sreg(struct cpu *c, const struct insn *i, int s)
     c->reg[ESP] = sp_plus(c, i->opsize);
 }
 
-/* LDS LES LSS LFS LGS r, m16:xx. */
+/* LDS LES LSS LFS LGS r, m16:xx.  LSS loads SS and ESP together, so it
+ * needs (and gets) no interrupt shadow. */
 static void load_far(struct cpu *c, const struct insn *i, int s)
 {
     uint16_t sel;
     uint32_t off;
 
     far_pointer(c, i, &sel, &off);
-    load_sreg(c, s, sel);
+    seg_load(c, s, sel);
     reg_write(c, i->reg, off, i->opsize);
 }
 
