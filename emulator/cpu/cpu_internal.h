@@ -63,9 +63,10 @@ _Noreturn void cpu_raise(struct cpu *c, int vector, bool has_error, uint32_t err
 _Noreturn void cpu_raise_gp(struct cpu *c, uint32_t error);   /* #GP(error) */
 _Noreturn void cpu_raise_ud(struct cpu *c);                   /* #UD */
 
-/* Deliver an event through the IDT (or exit if c->intercept_ring0 and the
- * handler would run at ring 0).  Called by cpu_run() after a cpu_raise(), for
- * an accepted external interrupt, and by INT n.  Returns the exit reason to
+/* Deliver an event through the IDT (or, if c->intercept_ring0, describe it
+ * in c->exit and return CPU_EXIT_RING0 without using the IDT).  Called by
+ * cpu_run() after a cpu_raise(), for an accepted external interrupt, and by
+ * INT n.  Returns the exit reason to
  * stop with, or -1 to keep running. */
 int cpu_deliver(struct cpu *c, enum cpu_event_kind kind, int vector,
                 bool has_error, uint32_t error);

@@ -329,18 +329,24 @@ static int deliver_guarded(struct cpu *c, const struct event *ev, jmp_buf *jb)
     return 0;
 }
 
+/* Table 6-5 allows at most this many faults before shutdown while
+ * delivering one event: a contributory fault and then a page fault (both
+ * handled serially), then the double fault.  The bound keeps a broken rule
+ * (or a student's stub) from looping forever. */
+#define MAX_NESTED_FAULTS 3
+
 /* Deliver with the double- and triple-fault rules.  Returns -1, or
  * CPU_EXIT_TRIPLE_FAULT with c->exit describing the original event. */
 static int deliver_nested(struct cpu *c, struct event ev)
 {
     struct cpu_exit_info original = describe(c, &ev);
     jmp_buf jb;
-    int result = -1;
+    int result = -1, nested = 0;
     void *outer = c->jmp;
     c->jmp = &jb;
     while (deliver_guarded(c, &ev, &jb)) {
         struct event fault = { EVENT_EXCEPTION, c->exit.vector, c->exit.has_error, c->exit.error };
-        if (makes_shutdown(&ev, &fault)) {
+        if (makes_shutdown(&ev, &fault) || ++nested > MAX_NESTED_FAULTS) {
             c->exit = original;
             result = CPU_EXIT_TRIPLE_FAULT;
             break;
