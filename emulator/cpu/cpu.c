@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "alu.h"
+#include "dcache.h"
 #include "exec.h"
 
 /* SDM Vol. 3A 9.1.1, table 9-1: segment attributes after reset, as
@@ -157,7 +158,7 @@ static void execute_one(struct cpu *c)
     bool single_step = c->eflags & FLAG_TF;
 
     c->insn_eip = c->eip;
-    i = decode_insn(c, &scratch);
+    i = dcache_decode(c, &scratch);
     c->eip = i->next_eip;
     exec_insn(c, i);
     c->icount++;
