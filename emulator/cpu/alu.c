@@ -32,17 +32,6 @@
 #include "alu.h"
 #include "exec.h"
 
-/* Record one lazy operation. */
-static inline void lazy_set(struct cpu *c, enum lazy_kind k, uint32_t dst, uint32_t src,
-                            uint32_t res, unsigned size)
-{
-    c->lazy_op = k;
-    c->lazy_dst = dst;
-    c->lazy_src = src;
-    c->lazy_res = res & alu_mask(size);
-    c->lazy_size = (uint8_t)size;
-}
-
 /* CF of the recorded operation.  SDM Vol. 1 3.4.3.1. */
 bool alu_cf(struct cpu *c)
 {
@@ -155,37 +144,6 @@ bool alu_cond(struct cpu *c, unsigned cc)
     return t ^ (cc & 1);
 }
 
-/* Group-1 operations, SDM Vol. 2A ADD..XOR pages. */
-uint32_t alu_arith(struct cpu *c, enum alu_op op, uint32_t dst, uint32_t src, unsigned size)
-{
-    uint32_t m = alu_mask(size), r;
-    uint32_t carry;
-
-    dst &= m;
-    src &= m;
-    switch (op) {
-    case ALU_ADD: r = dst + src; lazy_set(c, LAZY_ADD, dst, src, r, size); break;
-    case ALU_SUB:
-    case ALU_CMP: r = dst - src; lazy_set(c, LAZY_SUB, dst, src, r, size); break;
-    case ALU_ADC:
-        carry = alu_cf(c);
-        r = dst + src + carry;
-        lazy_set(c, LAZY_ADC, dst, src, r, size);
-        c->lazy_cf = carry;
-        break;
-    case ALU_SBB:
-        carry = alu_cf(c);
-        r = dst - src - carry;
-        lazy_set(c, LAZY_SBB, dst, src, r, size);
-        c->lazy_cf = carry;
-        break;
-    case ALU_AND: r = dst & src; alu_set_res(c, r, 0, size); break;
-    case ALU_OR:  r = dst | src; alu_set_res(c, r, 0, size); break;
-    default:      r = dst ^ src; alu_set_res(c, r, 0, size); break;
-    }
-    return r & m;
-}
-
 /* INC: SDM Vol. 2A, "the CF flag is not affected". */
 uint32_t alu_inc(struct cpu *c, uint32_t dst, unsigned size)
 {
@@ -210,12 +168,6 @@ uint32_t alu_dec(struct cpu *c, uint32_t dst, unsigned size)
 uint32_t alu_neg(struct cpu *c, uint32_t dst, unsigned size)
 {
     return alu_arith(c, ALU_SUB, 0, dst, size);
-}
-
-/* Result-driven SF/ZF/PF with explicit CF/OF/AF. */
-void alu_set_res(struct cpu *c, uint32_t res, uint32_t other, unsigned size)
-{
-    lazy_set(c, LAZY_RES, 0, other & (FLAG_CF | FLAG_OF | FLAG_AF), res, size);
 }
 
 /* Keep SF ZF PF AF and set only CF and OF (rotates, SDM Vol. 2B RCL/RCR/ROL/ROR). */

@@ -44,20 +44,12 @@ static inline uint32_t alu_sext(uint32_t v, unsigned size)
     return size == 1 ? (uint32_t)(int8_t)v : size == 2 ? (uint32_t)(int16_t)v : v;
 }
 
-/* Perform group-1 op on dst, src; set the lazy flags; return the result
- * (for CMP too, though CMP does not store it). */
-uint32_t alu_arith(struct cpu *c, enum alu_op op, uint32_t dst, uint32_t src, unsigned size);
-
 /* INC and DEC: like ADD/SUB 1 but CF is preserved. */
 uint32_t alu_inc(struct cpu *c, uint32_t dst, unsigned size);
 uint32_t alu_dec(struct cpu *c, uint32_t dst, unsigned size);
 
 /* NEG: 0 - dst with SUB flags (CF = dst != 0). */
 uint32_t alu_neg(struct cpu *c, uint32_t dst, unsigned size);
-
-/* Record a result whose SF/ZF/PF follow `res` and whose CF/OF/AF are the
- * FLAG_CF/FLAG_OF/FLAG_AF bits of `other` (logic ops, shifts, multiplies). */
-void alu_set_res(struct cpu *c, uint32_t res, uint32_t other, unsigned size);
 
 /* Group-2 shift/rotate of dst by count (already read from CL or imm8).
  * Count 0 (after masking) leaves flags alone.  Returns the result. */
@@ -103,6 +95,58 @@ void alu_rollback(struct cpu *c);
 static inline void alu_commit(struct cpu *c)
 {
     c->lazy_undo.valid = false;
+}
+
+/* --- the hot path, inline: every ADD, SUB, CMP, AND, OR, XOR comes here --- */
+
+/* Record one lazy operation. */
+static inline void lazy_set(struct cpu *c, enum lazy_kind k, uint32_t dst, uint32_t src,
+                            uint32_t res, unsigned size)
+{
+    c->lazy_op = k;
+    c->lazy_dst = dst;
+    c->lazy_src = src;
+    c->lazy_res = res & alu_mask(size);
+    c->lazy_size = (uint8_t)size;
+}
+
+/* Record a result whose SF/ZF/PF follow `res` and whose CF/OF/AF are the
+ * FLAG_CF/FLAG_OF/FLAG_AF bits of `other` (logic ops, shifts, multiplies). */
+static inline void alu_set_res(struct cpu *c, uint32_t res, uint32_t other, unsigned size)
+{
+    lazy_set(c, LAZY_RES, 0, other & (FLAG_CF | FLAG_OF | FLAG_AF), res, size);
+}
+
+/* Group-1 operation op on dst, src (SDM Vol. 2A ADD..XOR pages): set the lazy
+ * flags, return the result (for CMP too, though CMP does not store it). */
+static inline uint32_t alu_arith(struct cpu *c, enum alu_op op, uint32_t dst, uint32_t src, unsigned size)
+{
+    uint32_t m = alu_mask(size), r;
+    uint32_t carry;
+
+    dst &= m;
+    src &= m;
+    switch (op) {
+    case ALU_ADD: r = dst + src; lazy_set(c, LAZY_ADD, dst, src, r, size); break;
+    case ALU_SUB:
+    case ALU_CMP: r = dst - src; lazy_set(c, LAZY_SUB, dst, src, r, size); break;
+    case ALU_ADC:
+        carry = alu_cf(c);
+        r = dst + src + carry;
+        lazy_set(c, LAZY_ADC, dst, src, r, size);
+        c->lazy_cf = carry;
+        break;
+    case ALU_SBB:
+        carry = alu_cf(c);
+        r = dst - src - carry;
+        lazy_set(c, LAZY_SBB, dst, src, r, size);
+        c->lazy_cf = carry;
+        break;
+    case ALU_AND: r = dst & src; alu_set_res(c, r, 0, size); break;
+    case ALU_OR:  r = dst | src; alu_set_res(c, r, 0, size); break;
+    default:      r = dst ^ src; alu_set_res(c, r, 0, size); break;
+    }
+    return r & m;
 }
 
 #endif
