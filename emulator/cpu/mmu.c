@@ -33,36 +33,7 @@
 #include <string.h>
 
 #include "mem.h"
-
-/*
- * SDM Vol. 3A 4.3, tables 4-4 to 4-6: a page-directory or page-table entry.
- *
- *   31            12 11  9  8   7   6   5   4   3   2   1   0
- *  +----------------+-----+---+---+---+---+---+---+---+---+---+
- *  |  page frame    | AVL | G |PS | D | A |PCD|PWT|U/S|R/W| P |
- *  +----------------+-----+---+---+---+---+---+---+---+---+---+
- *
- * PS exists only in a PDE (1 = 4-MiByte page, frame in bits 31:22, bits
- * 21:13 reserved without PSE-36); D and G only in the entry that maps the
- * page.
- */
-#define PTE_P    0x001u
-#define PTE_RW   0x002u
-#define PTE_US   0x004u
-#define PTE_A    0x020u
-#define PTE_D    0x040u
-#define PTE_PS   0x080u
-#define PTE_G    0x100u
-#define PTE_FRAME      0xfffff000u
-#define PDE_FRAME_4M   0xffc00000u
-#define PDE_RSVD_4M    0x003fe000u   /* bits 21:13: MAXPHYADDR is 32, no PSE-36 */
-#define LARGE_PAGE_MASK 0xffc00000u
-
-/* SDM Vol. 3A 4.7, figure 4-12: the #PF error code. */
-#define PF_P    0x1u    /* 0 = not present, 1 = protection violation */
-#define PF_WR   0x2u    /* the access was a write */
-#define PF_US   0x4u    /* the access was a user-mode access */
-#define PF_RSVD 0x8u    /* a reserved bit was set in a paging entry */
+#include "paging.h"
 
 /* What a walk found. */
 struct walk {
@@ -253,7 +224,7 @@ void tlb_flush_page(struct cpu *c, uint32_t laddr)
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         struct tlb_entry *e = &c->tlb[k];
         uint32_t tag = tlb_entry_tag(e);
-        uint32_t mask = e->large ? LARGE_PAGE_MASK : PAGE_MASK;
+        uint32_t mask = e->large ? PDE_FRAME_4M : PAGE_MASK;
         if (tag && ((tag ^ laddr) & mask) == 0)
             tlb_entry_clear(e);
     }

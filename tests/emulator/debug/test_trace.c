@@ -6,12 +6,9 @@
 #include <string.h>
 
 #include "fixture.h"
+#include "paging.h"
 #include "trace.h"
 
-/* Page-table bits, SDM Vol. 3A 4.3 table 4-6: P, R/W, and the accessed bit. */
-#define PTE_P  0x001u
-#define PTE_RW 0x002u
-#define PTE_A  0x020u
 #define PD_ADDR 0x20000u
 #define PT_ADDR 0x21000u
 

@@ -27,6 +27,7 @@
  * image in both worlds; nothing raises INTR, so no interrupt is taken.
  */
 #include "diff_emu.h"
+#include "paging.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -89,9 +90,6 @@ void diff_emu_free(struct diff_emu *e)
  * One page directory and one page table map the first 4 MiB, identity but
  * for the three pages below.  Both live in RAM no case touches.
  */
-#define PTE_P  0x1u
-#define PTE_RW 0x2u
-#define PTE_US 0x4u
 #define PAGE_DIR_ADDR   0x00010000u
 #define PAGE_TABLE_ADDR 0x00011000u
 #define REMAP_FRAME     0x00381000u     /* where the second data page really is */

@@ -2,6 +2,7 @@
 
 #include <criterion/criterion.h>
 
+#include "paging.h"
 #include "sysmachine.h"
 
 static struct sm m;
@@ -18,20 +19,6 @@ static void teardown(void)
 }
 
 TestSuite(paging, .init = setup, .fini = teardown);
-
-/* SDM Vol. 3A 4.3, table 4-6: PTE bits. */
-#define PTE_P  0x001u
-#define PTE_RW 0x002u
-#define PTE_US 0x004u
-#define PTE_A  0x020u
-#define PTE_D  0x040u
-#define PTE_PS 0x080u
-#define PTE_G  0x100u
-
-/* SDM Vol. 3A 4.7: #PF error code P=1, W/R=2, U/S=4. */
-#define PF_P  1u
-#define PF_WR 2u
-#define PF_US 4u
 
 #define PAGE 0x300000u
 
