@@ -181,3 +181,28 @@ Test(decode, same_bytes_at_another_address)
     ASSERT_HLT(fix_run_to_hlt(f));
     cr_assert_eq(fix_read32(f, FIX_STACK - 8), 0x5005);
 }
+
+Test(decode, remapped_code_page_is_seen)
+{
+    /* SDM Vol. 3A 4.3: identity-map the first 4 MiB with 4-KiB pages, then
+     * point linear page 0x5000 at another physical page: the same EIP must
+     * now run the other page's code. */
+    const uint32_t pd = 0x9000, pt = 0xa000, pte_p_rw = 0x3;
+    fix_write32(f, pd, pt | pte_p_rw);
+    for (uint32_t k = 0; k < 1024; k++)
+        fix_write32(f, pt + 4 * k, (k << 12) | pte_p_rw);
+    fix_poke(f, 0x5000, (const uint8_t[]){ 0xb8, 1, 0, 0, 0, HLT }, 6);   /* mov eax, 1 */
+    fix_poke(f, 0x6000, (const uint8_t[]){ 0xb8, 2, 0, 0, 0, HLT }, 6);   /* mov eax, 2 */
+    c->cr3 = pd;
+    c->cr0 |= CR0_PG;
+    cpu_tlb_flush(c);
+    c->eip = 0x5000;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(c->reg[EAX], 1);
+    fix_write32(f, pt + 4 * 5, 0x6000 | pte_p_rw);
+    cpu_tlb_flush(c);
+    c->eip = 0x5000;
+    c->halted = false;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(c->reg[EAX], 2, "the remapped page's code must run: EAX %u", c->reg[EAX]);
+}
