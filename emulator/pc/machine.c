@@ -166,7 +166,7 @@ static int ram_alloc(struct machine *m, uint64_t size, char *err, size_t errlen)
     if (size < MACHINE_MIN_RAM || size > MACHINE_MAX_RAM)
         return fail(err, errlen, -EINVAL, "memory size %" PRIu64 " MiB is not between %llu MiB and %llu MiB",
                     size >> 20, MACHINE_MIN_RAM >> 20, MACHINE_MAX_RAM >> 20);
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+    void *p = mmap(NULL, size + m->cfg.monitor_bytes, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return fail(err, errlen, -errno, "cannot reserve %" PRIu64 " MiB of guest RAM: %s",
@@ -246,7 +246,7 @@ void machine_destroy(struct machine *m)
 {
     ide_close(&m->ide);
     if (m->ram)
-        munmap(m->ram, m->ram_size);
+        munmap(m->ram, m->ram_size + m->cfg.monitor_bytes);
     m->ram = NULL;
 }
 
@@ -367,6 +367,8 @@ static enum machine_stop handle_exit(struct machine *m, enum cpu_exit e)
     case CPU_EXIT_DEBUG:                 /* a breakpoint: the debugger takes over */
         return MACHINE_BREAKPOINT;
     case CPU_EXIT_RING0:                 /* only a monitor sets intercept_ring0 */
+        if (m->ring0_exit)
+            return m->ring0_exit(m->ring0_ctx);
         break;
     }
     stop(m, MACHINE_TRIPLE_FAULT, "internal error: unexpected CPU exit %d", (int)e);

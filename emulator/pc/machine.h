@@ -55,6 +55,7 @@ struct machine_config {
     uint64_t max_insns;            /* stop after this many instructions, 0: never */
     bool realtime;                 /* pace virtual time by the wall clock */
     FILE *trace;                   /* one line per instruction, I/O and event, or NULL */
+    uint64_t monitor_bytes;        /* chapter 2: RAM after the guest's, never reported to it */
 };
 
 /* Why machine_run() returned. */
@@ -66,6 +67,7 @@ enum machine_stop {
     MACHINE_HALTED,                /* HLT with nothing that could ever wake it */
     MACHINE_RESET,                 /* the guest asked for a reset (8042 pulse) */
     MACHINE_BREAKPOINT,            /* a debugger breakpoint was reached */
+    MACHINE_UNSUPPORTED,           /* a monitor cannot run what the guest did (see report) */
 };
 
 struct machine {
@@ -86,8 +88,13 @@ struct machine {
     struct debugport dbg;
 
     uint8_t *ram;
-    uint64_t ram_size;
+    uint64_t ram_size;             /* the guest's RAM; cfg.monitor_bytes follow it */
     struct machine_config cfg;
+
+    /* Chapter 2: who handles CPU_EXIT_RING0 (the monitor), or NULL on bare
+     * hardware.  Returns MACHINE_RUNNING to go on, or why the machine stops. */
+    enum machine_stop (*ring0_exit)(void *ctx);
+    void *ring0_ctx;
 
     enum machine_stop stop;        /* set by callbacks; MACHINE_RUNNING while running */
     int exit_status;               /* for MACHINE_EXITED: (value << 1) | 1 */

@@ -13,6 +13,11 @@
 #include "gdbstub.h"
 #include "loader.h"
 #include "machine.h"
+#ifdef TRAPEZE_HAVE_CORE
+#include "monitor.h"
+#include "popek.h"
+#include "vm.h"
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -33,13 +38,14 @@ enum {
     STATUS_BUDGET = 6,             /* --max-insns reached */
     STATUS_HALTED = 8,             /* HLT that nothing can wake */
     STATUS_RESET = 10,             /* the guest asked for a reset */
+    STATUS_UNSUPPORTED = 12,       /* the monitor cannot run what the guest did (e.g. paging) */
 };
 
 /* --- the `run` subcommand's options ------------------------------------------ */
 
 enum opt_id {
     OPT_MEM, OPT_HDA, OPT_HDB, OPT_SERIAL, OPT_INPUT, OPT_MAX_INSNS, OPT_STATS,
-    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_HELP,
+    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_MODE, OPT_HELP,
 };
 
 /* One row per option: the parser and `--help` both read this table. */
@@ -61,6 +67,9 @@ static const struct option_row {
     { "vga", NULL, OPT_VGA, "print the CGA text screen to stdout at exit" },
     { "realtime", NULL, OPT_REALTIME, "pace virtual time by the wall clock" },
     { "module", "FILE[,ARGS]", OPT_MODULE, "load FILE as a Multiboot module (repeatable)" },
+#ifdef TRAPEZE_HAVE_CORE
+    { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the chapter-2 monitor does" },
+#endif
     { "help", NULL, OPT_HELP, "show this help" },
 };
 
@@ -76,6 +85,9 @@ struct run_args {
     const char *trace_path;
     long gdb_port;                 /* 0: no debugger */
     bool stats, vga, help;
+#ifdef TRAPEZE_HAVE_CORE
+    enum vm_mode mode;
+#endif
 };
 
 /* Print one line to stderr prefixed "trapeze: ".  Returns STATUS_USAGE. */
@@ -174,6 +186,12 @@ static int apply_option(struct run_args *a, enum opt_id id, char *v)
     case OPT_VGA:       a->vga = true; return 0;
     case OPT_REALTIME:  a->cfg.realtime = true; return 0;
     case OPT_MODULE:    return add_module(a, v);
+    case OPT_MODE:
+#ifdef TRAPEZE_HAVE_CORE
+        if (vm_parse_mode(v, &a->mode) < 0)
+            return complain("--mode %s: not bare or trap", v);
+#endif
+        return 0;
     case OPT_HELP:      a->help = true; return 0;
     }
     return STATUS_USAGE;
@@ -262,7 +280,8 @@ static void run_usage(FILE *out)
           "  4       triple fault\n"
           "  6       instruction budget (--max-insns) exhausted\n"
           "  8       guest halted forever (HLT with interrupts off or nothing to wake it)\n"
-          "  10      the guest requested a reset\n", out);
+          "  10      the guest requested a reset\n"
+          "  12      the monitor cannot run what the guest did (--mode trap: paging)\n", out);
 }
 
 /* --- running --------------------------------------------------------------------- */
@@ -276,6 +295,7 @@ static int stop_status(const struct machine *m, enum machine_stop s)
     case MACHINE_BUDGET:        return STATUS_BUDGET;
     case MACHINE_HALTED:        return STATUS_HALTED;
     case MACHINE_RESET:         return STATUS_RESET;
+    case MACHINE_UNSUPPORTED:   return STATUS_UNSUPPORTED;
     case MACHINE_BREAKPOINT:    /* only under --gdb, which goes on */
     case MACHINE_RUNNING:       break;
     }
@@ -302,8 +322,8 @@ static double host_now(void)
 }
 
 /* Run the loaded machine, alone or under gdb; report how it stopped.
- * Returns the exit status. */
-static int run_machine(struct machine *m, const struct run_args *a)
+ * `mon` is the chapter-2 monitor, or NULL.  Returns the exit status. */
+static int run_machine(struct machine *m, const struct run_args *a, struct monitor *mon)
 {
     double t0 = host_now();
     if (a->gdb_port) {
@@ -321,6 +341,12 @@ static int run_machine(struct machine *m, const struct run_args *a)
         cga_dump(&m->cga, stdout);
     if (a->stats)
         machine_print_stats(m, stderr, host_now() - t0);
+#ifdef TRAPEZE_HAVE_CORE
+    if (a->stats && mon)
+        monitor_print_stats(mon, stderr);
+#else
+    (void)mon;
+#endif
     return status;
 }
 
@@ -332,6 +358,10 @@ static int boot(struct run_args *a)
     if (!m)
         return complain("out of memory");
     int status = STATUS_USAGE;
+    struct monitor *mon = NULL;
+#ifdef TRAPEZE_HAVE_CORE
+    vm_config(&a->cfg, a->mode);
+#endif
     if (machine_init(m, &a->cfg, err, sizeof(err)) < 0) {
         complain("%s", err);
         goto out_free;
@@ -340,8 +370,15 @@ static int boot(struct run_args *a)
                                   .modules = a->modules, .nmodules = a->nmodules };
     if (loader_load(&m->cpu, &req, err, sizeof(err)) < 0)
         complain("%s", err);
+#ifdef TRAPEZE_HAVE_CORE
+    else if (vm_attach(m, a->mode, &mon, err, sizeof(err)) < 0)
+        complain("%s", err);
+#endif
     else
-        status = run_machine(m, a);
+        status = run_machine(m, a, mon);
+#ifdef TRAPEZE_HAVE_CORE
+    monitor_destroy(mon);
+#endif
     machine_destroy(m);
 out_free:
     free(m);
@@ -374,6 +411,9 @@ static const struct command {
     const char *help;
 } commands[] = {
     { "run", cmd_run, "boot a Multiboot kernel on the emulated PC (see 'trapeze run --help')" },
+#ifdef TRAPEZE_HAVE_CORE
+    { "popek", popek_main, "run the sensitive-* guests bare and under the monitor; what leaks" },
+#endif
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -1,0 +1,445 @@
+/* emulate.c - the privileged instructions the guest kernel executes, emulated on the virtual CPU. */
+
+/*
+ * At CPL 1 every privileged instruction faults with #GP (SDM Vol. 3A 5.9:
+ * they "can be executed only when the CPL is 0"), and so do IN/OUT, CLI
+ * and STI while IOPL is 0 (Vol. 1 18.5).  The monitor decodes the faulting
+ * instruction with the interpreter's own decoder (cpu_decode) and performs
+ * it on the virtual CPU: on struct vcpu, on the shadow GDT, on the
+ * machine's device buses.  Then it moves EIP past it and counts it as
+ * retired, so the guest's virtual time is the same as on bare hardware.
+ *
+ * Two more kinds of instruction trap although they are not privileged:
+ * IRET and far RET whose frame holds a selector with RPL 0 (the guest's
+ * ring 0, which the CPU at CPL 1 refuses to return to: #GP(selector)), and
+ * loading SS with RPL 0.  They are emulated by loading the same segment
+ * with RPL 1 from the shadow GDT.
+ *
+ * Each emulation returns EMU_DONE, EMU_FAULT (the guest receives
+ * mon->fault, as the hardware would deliver it), or EMU_STOP.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "monitor_internal.h"
+
+/* SDM Vol. 2A table: opcodes the monitor emulates. */
+#define OP_TWO_BYTE_GROUP6 0x00   /* 0F 00 /2 LLDT, /3 LTR */
+#define OP_TWO_BYTE_GROUP7 0x01   /* 0F 01 /2 LGDT, /3 LIDT, /6 LMSW, /7 INVLPG */
+#define OP_CLTS   0x06            /* 0F 06 */
+#define OP_INVD   0x08            /* 0F 08 */
+#define OP_WBINVD 0x09            /* 0F 09 */
+#define OP_MOV_FROM_CR 0x20       /* 0F 20 /r */
+#define OP_MOV_TO_CR   0x22       /* 0F 22 /r */
+#define OP_WRMSR  0x30            /* 0F 30 */
+#define OP_RDMSR  0x32            /* 0F 32 */
+
+#define DESC_TYPE_SHIFT 8
+#define LDT_TYPE        0x2u      /* SDM Vol. 3A 3.5, table 3-2: S = 0, type 0010b */
+#define DESC_PRESENT    0x8000u
+#define TSS32_AVAILABLE 0x9u      /* SDM Vol. 3A 7.2.2: type 1001b; busy is 1011b */
+#define TSS32_BUSY_BIT  0x200u    /* type bit 1 in the high dword */
+#define SEG_ATTR_CODE   0x8u      /* type bit 3 */
+#define SEG_ATTR_W      0x2u      /* type bit 1 of a data segment */
+#define CR0_GUEST_MIRRORED (CR0_MP | CR0_EM | CR0_TS | CR0_NE)   /* FPU behaviour: real */
+#define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)             /* SDM Vol. 2A LMSW */
+
+int emu_stop(struct monitor *mon, enum machine_stop why, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(mon->m->report, sizeof(mon->m->report), fmt, ap);
+    va_end(ap);
+    mon->m->stop = why;
+    return EMU_STOP;
+}
+
+/* The guest receives #GP(error). */
+static int fault_gp(struct monitor *mon, uint32_t error)
+{
+    mon->fault = (struct guest_fault){ .vector = EXC_GP, .has_error = true, .error = error };
+    return EMU_FAULT;
+}
+
+/* Done: move past the instruction and count it as retired. */
+static int retire(struct monitor *mon, const struct cpu_decoded *d)
+{
+    mon->c->eip += d->length;
+    mon->c->icount++;
+    return EMU_DONE;
+}
+
+/* Read `size` bytes of the memory operand (guest linear = physical).  0 or -1. */
+static int read_mem(struct monitor *mon, const struct cpu_decoded *d, uint32_t add, void *buf,
+                    uint32_t size)
+{
+    const struct seg *s = &mon->c->seg[d->seg];
+    if (d->ea + add + size - 1 > s->limit)
+        return -1;
+    return gmem_read(mon, s->base + d->ea + add, buf, size);
+}
+
+/* A 16-bit operand: the register (mod = 3) or memory.  0 or -1. */
+static int read_operand16(struct monitor *mon, const struct cpu_decoded *d, uint16_t *v)
+{
+    if (d->mod == 3) {
+        *v = (uint16_t)mon->c->reg[d->rm];
+        return 0;
+    }
+    return read_mem(mon, d, 0, v, 2);
+}
+
+/* SDM Vol. 2A CLI: IF := 0 (here the virtual IF, and the real one with it). */
+static int emu_cli(struct monitor *mon, const struct cpu_decoded *d)
+{
+    vcpu_set_if(&mon->v, mon->c, false);
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2B STI: IF := 1, and interrupts stay blocked for one more
+ * instruction (Vol. 3A 6.8.3) so that "STI; HLT" cannot miss one. */
+static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
+{
+    if (!mon->v.iflag)
+        mon->c->inhibit_intr = 1;
+    vcpu_set_if(&mon->v, mon->c, true);
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A HLT: stop until an interrupt.  The machine's loop then skips
+ * virtual time to the next device deadline, exactly as on bare hardware. */
+static int emu_hlt(struct monitor *mon, const struct cpu_decoded *d)
+{
+    mon->c->halted = true;
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A LGDT/LIDT: a 6-byte operand, limit then base (24 bits of it
+ * with a 16-bit operand size).  LGDT rebuilds the shadow GDT. */
+static int emu_load_dtr(struct monitor *mon, const struct cpu_decoded *d, bool gdt)
+{
+    uint16_t limit;
+    uint32_t base;
+    if (d->mod == 3)
+        return fault_gp(mon, 0);
+    if (read_mem(mon, d, 0, &limit, 2) < 0 || read_mem(mon, d, 2, &base, 4) < 0)
+        return fault_gp(mon, 0);
+    struct dtr t = { .base = d->opsize == 2 ? base & 0xffffffu : base, .limit = limit };
+    if (gdt) {
+        mon->v.gdtr = t;
+        shadow_gdt_build(mon);
+    } else {
+        mon->v.idtr = t;
+    }
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A LLDT: a null selector makes LDTR unusable; otherwise it must
+ * name a present LDT descriptor (type 2) in the GDT, else #GP(selector). */
+static int emu_lldt(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint16_t sel;
+    uint32_t lo, hi;
+    if (read_operand16(mon, d, &sel) < 0)
+        return fault_gp(mon, 0);
+    if ((sel & ~3u) == 0) {
+        mon->v.ldtr = (struct seg){ .sel = sel };
+        cpu_load_seg_raw(mon->c, SEG_LDTR, sel, 0, 0, 0);
+        return retire(mon, d);
+    }
+    if (shadow_guest_desc(mon, sel, &lo, &hi) < 0 || ((hi >> DESC_TYPE_SHIFT) & 0x1fu) != LDT_TYPE ||
+        !(hi & DESC_PRESENT))
+        return fault_gp(mon, sel & 0xfffcu);
+    shadow_ldt_load(mon, sel, lo, hi);
+    mon->v.ldtr = mon->c->seg[SEG_LDTR];
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A LTR: the selector must name an available 32-bit TSS in the
+ * GDT (#GP(selector) otherwise); LTR marks it busy.  Only the virtual TR
+ * changes: the CPU never switches stacks itself under the monitor. */
+static int emu_ltr(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint16_t sel;
+    uint32_t lo, hi;
+    if (read_operand16(mon, d, &sel) < 0)
+        return fault_gp(mon, 0);
+    if (shadow_guest_desc(mon, sel, &lo, &hi) < 0 || ((hi >> DESC_TYPE_SHIFT) & 0x1fu) != TSS32_AVAILABLE)
+        return fault_gp(mon, sel & 0xfffcu);
+    hi |= TSS32_BUSY_BIT;
+    gmem_write(mon, mon->v.gdtr.base + (sel & 0xfff8u) + 4, &hi, 4);
+    uint32_t limit = (lo & 0xffffu) | (hi & 0xf0000u);
+    if (hi & 0x00800000u)
+        limit = limit * 4096u + 4095u;
+    mon->v.tr = (struct seg){ .sel = sel, .attr = (uint16_t)(hi >> 8), .limit = limit,
+                              .base = (lo >> 16) | ((hi & 0xffu) << 16) | (hi & 0xff000000u) };
+    return retire(mon, d);
+}
+
+/* SDM Vol. 3A 2.5: the real CR0 keeps PE and PG (the monitor's paging);
+ * the FPU bits follow the guest's so that its x87 code faults as it expects. */
+static void update_real_cr0(struct monitor *mon)
+{
+    struct cpu *c = mon->c;
+    c->cr0 = (c->cr0 & ~CR0_GUEST_MIRRORED) | (mon->v.cr0 & CR0_GUEST_MIRRORED);
+}
+
+/* SDM Vol. 2B MOV to CR0: paging and real mode are beyond this chapter. */
+static int write_cr0(struct monitor *mon, uint32_t value)
+{
+    if (value & CR0_PG)
+        return emu_stop(mon, MACHINE_UNSUPPORTED,
+                        "guest enabled paging: shadow page tables are chapter 3 (shadow-mmu/)");
+    if (!(value & CR0_PE))
+        return emu_stop(mon, MACHINE_UNSUPPORTED, "guest left protected mode: not supported");
+    mon->v.cr0 = value | CR0_ET;
+    update_real_cr0(mon);
+    return EMU_DONE;
+}
+
+/* SDM Vol. 2B MOV CRn, r32 (0F 22): CR0, CR2, CR3, CR4; others #UD.  CR3
+ * and CR4 only matter to a paging guest, so they are just remembered. */
+static int emu_mov_to_cr(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint32_t value = mon->c->reg[d->rm];
+    int rc = EMU_DONE;
+    switch (d->reg) {
+    case 0: rc = write_cr0(mon, value); break;
+    case 2: mon->v.cr2 = value; break;
+    case 3: mon->v.cr3 = value; break;
+    case 4: mon->v.cr4 = value; break;
+    default:
+        mon->fault = (struct guest_fault){ .vector = EXC_UD };
+        return EMU_FAULT;
+    }
+    return rc == EMU_DONE ? retire(mon, d) : rc;
+}
+
+/* SDM Vol. 2B MOV r32, CRn (0F 20): the guest's values, never the real ones. */
+static int emu_mov_from_cr(struct monitor *mon, const struct cpu_decoded *d)
+{
+    const uint32_t *cr[5] = { &mon->v.cr0, NULL, &mon->v.cr2, &mon->v.cr3, &mon->v.cr4 };
+    if (d->reg > 4 || !cr[d->reg]) {
+        mon->fault = (struct guest_fault){ .vector = EXC_UD };
+        return EMU_FAULT;
+    }
+    mon->c->reg[d->rm] = *cr[d->reg];
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A CLTS: CR0.TS := 0. */
+static int emu_clts(struct monitor *mon, const struct cpu_decoded *d)
+{
+    mon->v.cr0 &= ~CR0_TS;
+    update_real_cr0(mon);
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A LMSW: loads CR0 bits 3:0; it can set PE but never clear it. */
+static int emu_lmsw(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint16_t msw;
+    if (read_operand16(mon, d, &msw) < 0)
+        return fault_gp(mon, 0);
+    uint32_t cr0 = (mon->v.cr0 & ~(LMSW_BITS & ~CR0_PE)) | (msw & LMSW_BITS);
+    int rc = write_cr0(mon, cr0);
+    return rc == EMU_DONE ? retire(mon, d) : rc;
+}
+
+/* SDM Vol. 2A INVLPG, WBINVD, INVD: the guest has no TLB entries of its
+ * own (no paging) and the machine no caches: nothing to do. */
+static int emu_nop(struct monitor *mon, const struct cpu_decoded *d)
+{
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A IN (E4 E5 EC ED) and OUT (E6 E7 EE EF): port in imm8 or DX,
+ * a byte for the even opcodes, else the operand size.  The access goes to
+ * the machine's port bus: the same device models as on bare hardware. */
+static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d)
+{
+    struct cpu *c = mon->c;
+    unsigned size = (d->opcode & 1) ? d->opsize : 1;
+    uint16_t port = (d->opcode & 0x8) ? (uint16_t)c->reg[EDX] : (uint16_t)d->imm;
+    bool out = (d->opcode & 0x2) != 0;
+    if (out) {
+        c->bus.io_out(c->bus.opaque, port, c->reg[EAX], size);
+    } else {
+        uint32_t v = c->bus.io_in(c->bus.opaque, port, size);
+        uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+        c->reg[EAX] = (c->reg[EAX] & ~mask) | (v & mask);
+    }
+    return retire(mon, d);
+}
+
+/*
+ * INS/OUTS (6C-6F, with REP) and RDMSR/WRMSR: the instruction itself is
+ * harmless once it has been allowed -- it touches only guest memory (ES is
+ * truncated like every guest segment), the device buses and the CPU's MSRs,
+ * which are the guest's.  So the monitor lets the CPU execute it for one
+ * step as if at CPL 0, with interrupts held off, and then puts CPL 1 back.
+ */
+static int emu_native_step(struct monitor *mon, const struct cpu_decoded *d)
+{
+    struct cpu *c = mon->c;
+    bool request = c->exit_request;
+    (void)d;
+    c->exit_request = false;
+    c->inhibit_intr = 1;
+    c->cpl = 0;
+    enum cpu_exit e = cpu_step(c);
+    c->cpl = 1;
+    c->exit_request |= request;
+    if (e == CPU_EXIT_RING0) {     /* it faulted: the guest gets the fault */
+        mon->fault = (struct guest_fault){ c->exit.vector, c->exit.has_error, c->exit.error };
+        return EMU_FAULT;
+    }
+    return EMU_DONE;
+}
+
+/* Load CS:EIP for a return into the guest's ring 0.  0, or -1 with #GP(sel). */
+static int return_to_ring0(struct monitor *mon, uint16_t sel, uint32_t eip)
+{
+    struct seg cs;
+    if (shadow_gdt_segment(mon, sel, &cs) < 0 || !(cs.attr & SEG_ATTR_S) ||
+        !(cs.attr & SEG_ATTR_CODE) || eip > cs.limit)
+        return -1;
+    cpu_load_seg_raw(mon->c, SEG_CS, cs.sel, cs.base, cs.limit, cs.attr);
+    mon->c->eip = eip;
+    return 0;
+}
+
+/* Pop n 32-bit words at SS:ESP without moving ESP.  0 or -1. */
+static int peek_stack(struct monitor *mon, uint32_t *w, uint32_t n)
+{
+    const struct seg *ss = &mon->c->seg[SEG_SS];
+    uint32_t esp = mon->c->reg[ESP];
+    if (esp + n * 4 - 1 > ss->limit)
+        return -1;
+    return gmem_read(mon, ss->base + esp, w, n * 4);
+}
+
+/* SDM Vol. 2A IRET, "return to same privilege level": pop EIP, CS, EFLAGS.
+ * The guest at its CPL 0 may change IF and IOPL; only the frames whose CS
+ * has RPL 0 trap, so only those come here. */
+static int emu_iret(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint32_t w[3];
+    if (d->opsize != 4 || peek_stack(mon, w, 3) < 0)
+        return EMU_UNKNOWN;
+    if ((w[1] & 3u) != 0)
+        return EMU_UNKNOWN;        /* not ours: the CPU's #GP stands */
+    if (return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0)
+        return fault_gp(mon, w[1] & 0xfffcu);
+    vcpu_set_eflags(&mon->v, mon->c, w[2]);
+    mon->c->reg[ESP] += sizeof(w);
+    mon->c->icount++;
+    return EMU_DONE;
+}
+
+/* SDM Vol. 2B RET (far), CB and CA imm16, to the same level: pop EIP and CS,
+ * then release imm16 bytes of parameters. */
+static int emu_retf(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint32_t w[2];
+    if (d->opsize != 4 || peek_stack(mon, w, 2) < 0 || (w[1] & 3u) != 0)
+        return EMU_UNKNOWN;
+    if (return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0)
+        return fault_gp(mon, w[1] & 0xfffcu);
+    mon->c->reg[ESP] += sizeof(w) + (d->opcode == 0xca ? (d->imm & 0xffffu) : 0);
+    mon->c->icount++;
+    return EMU_DONE;
+}
+
+/* SDM Vol. 2A MOV (8E /2) and POP SS (17): SS must be a writable data
+ * segment with RPL = DPL = CPL.  The guest's RPL 0 becomes 1; the next
+ * instruction runs in the interrupt shadow (Vol. 3A 6.8.3). */
+static int emu_load_ss(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint16_t sel;
+    uint32_t top;
+    bool pop = d->opcode == 0x17;
+    if (pop ? peek_stack(mon, &top, 1) < 0 : read_operand16(mon, d, &sel) < 0)
+        return EMU_UNKNOWN;
+    if (pop)
+        sel = (uint16_t)top;
+    struct seg ss;
+    if ((sel & 3u) != 0)
+        return EMU_UNKNOWN;
+    if (shadow_gdt_segment(mon, sel, &ss) < 0 || (ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W))
+        return fault_gp(mon, sel & 0xfffcu);
+    mon->c->seg[SEG_SS] = ss;
+    mon->c->inhibit_intr = 1;
+    if (pop)
+        mon->c->reg[ESP] += d->opsize;
+    return retire(mon, d);
+}
+
+/* Which instruction, for --stats and the dispatch below. */
+static enum mon_insn classify(const struct cpu_decoded *d)
+{
+    if (d->two_byte) {
+        switch (d->opcode) {
+        case OP_TWO_BYTE_GROUP6:   /* 0F 00 /2 LLDT, /3 LTR */
+            return d->reg == 2 ? INSN_LLDT : d->reg == 3 ? INSN_LTR : INSN_OTHER;
+        case OP_TWO_BYTE_GROUP7:   /* 0F 01 /2 LGDT /3 LIDT /6 LMSW /7 INVLPG */
+            return d->reg == 2 ? INSN_LGDT : d->reg == 3 ? INSN_LIDT :
+                   d->reg == 6 ? INSN_LMSW : d->reg == 7 && d->mod != 3 ? INSN_INVLPG : INSN_OTHER;
+        case OP_CLTS:        return INSN_CLTS;          /* 0F 06 */
+        case OP_INVD:                                  /* 0F 08 */
+        case OP_WBINVD:      return INSN_WBINVD;        /* 0F 09 */
+        case OP_MOV_FROM_CR: return INSN_MOV_FROM_CR;   /* 0F 20 */
+        case OP_MOV_TO_CR:   return INSN_MOV_TO_CR;     /* 0F 22 */
+        case OP_WRMSR:       return INSN_WRMSR;         /* 0F 30 */
+        case OP_RDMSR:       return INSN_RDMSR;         /* 0F 32 */
+        }
+        return INSN_OTHER;
+    }
+    switch (d->opcode) {
+    case 0xfa: return INSN_CLI;                         /* FA CLI */
+    case 0xfb: return INSN_STI;                         /* FB STI */
+    case 0xf4: return INSN_HLT;                         /* F4 HLT */
+    case 0xe4: case 0xe5: case 0xec: case 0xed: return INSN_IN;   /* IN */
+    case 0xe6: case 0xe7: case 0xee: case 0xef: return INSN_OUT;  /* OUT */
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f: return INSN_INS_OUTS;
+    case 0xcf: return INSN_IRET;                        /* CF IRET */
+    case 0xca: case 0xcb: return INSN_RETF;             /* CA/CB RET far */
+    case 0x17: return INSN_MOV_SS;                      /* 17 POP SS */
+    case 0x8e: return d->reg == SEG_SS ? INSN_MOV_SS : INSN_OTHER;   /* 8E /2 MOV SS */
+    }
+    return INSN_OTHER;
+}
+
+int emu_privileged(struct monitor *mon)
+{
+    struct cpu_decoded d;
+    if (cpu_decode(mon->c, &d) < 0)
+        return EMU_UNKNOWN;
+    mon->last_insn = classify(&d);
+    switch (mon->last_insn) {
+    case INSN_CLI:          return emu_cli(mon, &d);
+    case INSN_STI:          return emu_sti(mon, &d);
+    case INSN_HLT:          return emu_hlt(mon, &d);
+    case INSN_LGDT:         return emu_load_dtr(mon, &d, true);
+    case INSN_LIDT:         return emu_load_dtr(mon, &d, false);
+    case INSN_LLDT:         return emu_lldt(mon, &d);
+    case INSN_LTR:          return emu_ltr(mon, &d);
+    case INSN_MOV_TO_CR:    return emu_mov_to_cr(mon, &d);
+    case INSN_MOV_FROM_CR:  return emu_mov_from_cr(mon, &d);
+    case INSN_CLTS:         return emu_clts(mon, &d);
+    case INSN_LMSW:         return emu_lmsw(mon, &d);
+    case INSN_INVLPG:
+    case INSN_WBINVD:       return emu_nop(mon, &d);
+    case INSN_IN:
+    case INSN_OUT:          return emu_in_out(mon, &d);
+    case INSN_INS_OUTS:
+    case INSN_RDMSR:
+    case INSN_WRMSR:        return emu_native_step(mon, &d);
+    case INSN_IRET:         return emu_iret(mon, &d);
+    case INSN_RETF:         return emu_retf(mon, &d);
+    case INSN_MOV_SS:       return emu_load_ss(mon, &d);
+    case INSN_OTHER:
+    case INSN_COUNT:        break;
+    }
+    return EMU_UNKNOWN;
+}

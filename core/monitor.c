@@ -1,0 +1,177 @@
+/* monitor.c - the trap-and-emulate monitor: attach to a machine, and the exit switch. */
+
+/*
+ * Popek and Goldberg (1974): a machine can be virtualized by a monitor that
+ * runs the guest directly, deprivileged, if every instruction that reads or
+ * changes privileged state traps when executed outside the most privileged
+ * mode.  The monitor then only has to catch the traps and emulate.
+ *
+ * Here the guest kernel runs in ring 1 on the emulated CPU and the monitor
+ * owns ring 0: with cpu->intercept_ring0 set, any event that would enter
+ * ring 0 makes cpu_run() return CPU_EXIT_RING0, like a VM exit.  The bare
+ * machine's loop (machine_run) keeps doing what it does -- batches, timers,
+ * HLT -- and hands each such exit to monitor_exit() below, whose switch is
+ * the whole idea of the chapter on one screen:
+ *
+ *   privileged instruction  -> decode it, emulate it on the virtual CPU
+ *   page fault              -> the guest touched MMIO: do that one access
+ *   external interrupt      -> deliver it through the guest's IDT
+ *   INT n, other exception  -> the guest's own: deliver it through its IDT
+ *
+ * x86 breaks the theorem: some instructions read privileged state without
+ * trapping (SGDT, PUSHF, ...).  `trapeze popek` shows which.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "monitor_internal.h"
+
+/* Deepest chain of MMIO steps (an access crossing two unmapped pages needs two). */
+#define MMIO_MAX_DEPTH 4
+
+/* What the exit is, from the CPU's description of the event. */
+static enum mon_exit exit_reason(const struct monitor *mon)
+{
+    const struct cpu_exit_info *x = &mon->c->exit;
+    if (x->kind == EVENT_EXTINT)
+        return MON_EXIT_EXTINT;
+    if (x->kind == EVENT_SOFTINT)
+        return MON_EXIT_SOFTINT;
+    if (x->vector == EXC_GP && mon->v.cpl == 0)
+        return MON_EXIT_PRIVILEGED;
+    if (x->vector == EXC_PF)
+        return MON_EXIT_MMIO;
+    return MON_EXIT_EXCEPTION;
+}
+
+/* Turn an emulation's result into the machine's: go on, or stop. */
+static enum machine_stop after(struct monitor *mon, int rc)
+{
+    if (rc == EMU_FAULT)
+        rc = reflect_event(mon, EVENT_EXCEPTION, mon->fault.vector, mon->fault.has_error,
+                           mon->fault.error);
+    return rc == EMU_STOP ? mon->m->stop : MACHINE_RUNNING;
+}
+
+/* The exception stands: deliver it to the guest as the CPU reported it. */
+static int reflect_exit(struct monitor *mon)
+{
+    const struct cpu_exit_info *x = &mon->c->exit;
+    return reflect_event(mon, x->kind, x->vector, x->has_error, x->error);
+}
+
+/* A #GP at the guest's CPL 0: emulate the instruction, or give the guest
+ * its #GP if it is not one the monitor emulates. */
+static int on_privileged(struct monitor *mon)
+{
+    int rc = emu_privileged(mon);
+    mon->insn_exits[mon->last_insn]++;
+    return rc == EMU_UNKNOWN ? reflect_exit(mon) : rc;
+}
+
+static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth);
+
+/* SDM Vol. 3A 4.7: the #PF's CR2 is the linear address.  Outside guest RAM
+ * it is MMIO (or open bus): map that page to the physical address for one
+ * instruction, let the CPU do the access through the machine's MMIO bus,
+ * unmap it.  Guest-physical addresses that the host uses for monitor memory
+ * are mapped to a physical page beyond all RAM instead: open bus, as on the
+ * bare machine. */
+static enum machine_stop on_mmio(struct monitor *mon, int depth)
+{
+    struct cpu *c = mon->c;
+    uint32_t la = c->exit.cr2, end_of_ram = mon->mem_phys + MONITOR_BYTES;
+    if (la < mon->guest_ram || la >= MONITOR_LINEAR || depth >= MMIO_MAX_DEPTH)
+        return after(mon, emu_stop(mon, MACHINE_TRIPLE_FAULT, "monitor: unexpected page fault "
+                                   "at 0x%08x, EIP 0x%08x", la, c->eip));
+    uint32_t pa = la >= end_of_ram ? la : end_of_ram + (la & 0xfffu);
+    pt_map_mmio(mon, la, pa, true);
+    enum cpu_exit e = cpu_step(c);
+    pt_map_mmio(mon, la, 0, false);
+    if (e == CPU_EXIT_RING0)
+        return monitor_exit_depth(mon, depth + 1);
+    return e == CPU_EXIT_REQUEST ? mon->m->stop : MACHINE_RUNNING;
+}
+
+/* The exit switch: one case per reason (see the file comment). */
+static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
+{
+    vcpu_sync_cpl(&mon->v, mon->c);
+    enum mon_exit why = exit_reason(mon);
+    uint64_t t0 = stats_host_ns();
+    enum machine_stop s = MACHINE_RUNNING;
+    mon->exits[why]++;
+    switch (why) {
+    case MON_EXIT_PRIVILEGED:      /* #GP in ring 1: CLI, OUT, LGDT, MOV CR3, IRET ... */
+        s = after(mon, on_privileged(mon));
+        break;
+    case MON_EXIT_MMIO:            /* #PF: the APICs or open bus */
+        s = on_mmio(mon, depth);
+        break;
+    case MON_EXIT_EXTINT:          /* a device interrupt; the real IF is the virtual IF */
+    case MON_EXIT_SOFTINT:         /* INT n: the gate's DPL is checked against the guest's CPL */
+    case MON_EXIT_EXCEPTION:       /* the guest's own fault */
+        s = after(mon, reflect_exit(mon));
+        break;
+    case MON_EXIT_COUNT:
+        break;
+    }
+    mon->host_ns[why] += stats_host_ns() - t0;
+    return s;
+}
+
+/* machine.h's ring0_exit hook. */
+static enum machine_stop monitor_exit(void *ctx)
+{
+    return monitor_exit_depth(ctx, 0);
+}
+
+/* The CPU as the monitor runs it: paging on with the monitor's tables, the
+ * shadow GDT, no IDT and no TSS of its own (ring 0 is never entered), real
+ * IOPL 0, and the guest's segments in ring 1. */
+static void deprivilege(struct monitor *mon)
+{
+    struct cpu *c = mon->c;
+    c->bus.ram_size = mon->guest_ram + MONITOR_BYTES;
+    vcpu_init(&mon->v, c);
+    pt_build(mon);
+    shadow_gdt_build(mon);
+    shadow_gdt_deprivilege_segments(mon);
+    c->idtr = (struct dtr){ .base = MONITOR_LINEAR, .limit = 0 };
+    cpu_load_seg_raw(c, SEG_TR, 0, MONITOR_LINEAR + MON_TSS, 0, 0);
+    cpu_load_seg_raw(c, SEG_LDTR, 0, 0, 0, 0);
+    vcpu_set_eflags(&mon->v, c, vcpu_get_eflags(&mon->v, c));
+    c->intercept_ring0 = true;
+    vcpu_sync_cpl(&mon->v, c);
+}
+
+struct monitor *monitor_attach(struct machine *m, char *err, size_t errlen)
+{
+    if (m->cfg.monitor_bytes < MONITOR_BYTES) {
+        snprintf(err, errlen, "monitor: the machine has no monitor memory (monitor_bytes)");
+        return NULL;
+    }
+    struct monitor *mon = calloc(1, sizeof(*mon));
+    if (!mon) {
+        snprintf(err, errlen, "monitor: out of memory");
+        return NULL;
+    }
+    mon->m = m;
+    mon->c = &m->cpu;
+    mon->guest_ram = (uint32_t)m->ram_size;
+    mon->mem_phys = mon->guest_ram;
+    mon->mem = m->ram + m->ram_size;
+    deprivilege(mon);
+    m->ring0_exit = monitor_exit;
+    m->ring0_ctx = mon;
+    return mon;
+}
+
+void monitor_destroy(struct monitor *mon)
+{
+    if (!mon)
+        return;
+    mon->m->ring0_exit = NULL;
+    mon->m->ring0_ctx = NULL;
+    free(mon);
+}
