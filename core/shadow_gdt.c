@@ -78,15 +78,15 @@ static void shadow_desc(uint32_t *lo, uint32_t *hi)
     bool segment = (*hi & D_S) != 0;
     bool expand_down = segment && !(*hi & D_CODE) && (*hi & D_EXPDOWN);
     uint32_t base = desc_base(*lo, *hi);
+    if (segment && ((*hi & D_DPL_MASK) >> D_DPL_SHIFT) == 0)
+        *hi |= 1u << D_DPL_SHIFT;
     if (!segment || expand_down || base >= MONITOR_LINEAR) {
-        *hi &= ~D_P;
+        *hi &= ~D_P;                /* loading it is #NP (SDM Vol. 3A 5.4.1: after the DPL checks) */
         return;
     }
     uint32_t room = MONITOR_LINEAR - 1 - base;
     if (desc_limit(*lo, *hi) > room)
         desc_set_limit(lo, hi, room);
-    if (((*hi & D_DPL_MASK) >> D_DPL_SHIFT) == 0)
-        *hi |= 1u << D_DPL_SHIFT;
 }
 
 /* Shadow the guest table at guest-physical `base` (limit bytes - 1) into

@@ -1,0 +1,64 @@
+/* harness.c - boot one of the chapter-2 test kernels on a machine, bare or under the monitor. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kimage.h"
+#include "loader.h"
+
+uint8_t *vmtest_read_kernel(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/%s.bin", KERNEL_DIR, name);
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "test kernel %s is missing (build target core_test_kernels)", path);
+    uint8_t *buf = calloc(1, KIMAGE_MAX);
+    cr_assert_not_null(buf);
+    *len = fread(buf, 1, KIMAGE_MAX, f);
+    fclose(f);
+    return buf;
+}
+
+void vmtest_boot(struct vmtest *t, const char *name, enum vm_mode mode, uint64_t max_insns)
+{
+    char err[256];
+    size_t len;
+    uint8_t *code = vmtest_read_kernel(name, &len);
+    uint8_t *img = calloc(1, KIMAGE_MAX);
+    cr_assert_not_null(img);
+    size_t img_len = kimage_build(img, code, len, 0);
+    struct machine_config cfg = { .ram_size = K_GUEST_RAM, .serial_out = -1, .serial_in = -1,
+                                  .max_insns = max_insns };
+    vm_config(&cfg, mode);
+    t->m = malloc(sizeof(*t->m));
+    cr_assert_not_null(t->m);
+    cr_assert_eq(machine_init(t->m, &cfg, err, sizeof(err)), 0, "machine_init: %s", err);
+    struct loader_request req = { .kernel = name };
+    cr_assert_eq(loader_load_image(&t->m->cpu, img, img_len, &req, err, sizeof(err)), 0,
+                 "loader: %s", err);
+    cr_assert_eq(vm_attach(t->m, mode, &t->mon, err, sizeof(err)), 0, "attach: %s", err);
+    free(code);
+    free(img);
+}
+
+enum machine_stop vmtest_run(struct vmtest *t)
+{
+    return machine_run(t->m);
+}
+
+uint32_t vmtest_word(const struct vmtest *t, uint32_t gpa)
+{
+    uint32_t v;
+    memcpy(&v, t->m->ram + gpa, sizeof(v));
+    return v;
+}
+
+void vmtest_free(struct vmtest *t)
+{
+    monitor_destroy(t->mon);
+    machine_destroy(t->m);
+    free(t->m);
+}

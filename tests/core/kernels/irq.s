@@ -1,0 +1,40 @@
+# irq.s - an interrupt raised while IF = 0 must wait for STI.
+# The test raises ISA IRQ 5 during the CLI loop.  RESULTS: +0 loop counter,
+# +4 its value when the interrupt arrived.
+.include "kernel.inc"
+.set LOOPS, 200000
+    .globl _start
+_start:
+    SETUP
+    SET_GATE 0x25, on_irq, 0
+    # 8259A datasheet, ICW1-ICW4: edge triggered, cascade, vectors 0x20/0x28.
+    mov $0x11, %al
+    out %al, $0x20
+    out %al, $0xa0
+    mov $0x20, %al
+    out %al, $0x21
+    mov $0x28, %al
+    out %al, $0xa1
+    mov $0x04, %al
+    out %al, $0x21
+    mov $0x02, %al
+    out %al, $0xa1
+    mov $0x01, %al
+    out %al, $0x21
+    out %al, $0xa1
+    mov $0xdf, %al               # OCW1: only IRQ 5
+    out %al, $0x21
+    mov $0xff, %al
+    out %al, $0xa1
+    cli
+    movl $0, RESULTS
+1:  incl RESULTS
+    cmpl $LOOPS, RESULTS
+    jne 1b
+    sti
+2:  jmp 2b
+on_irq:
+    mov RESULTS, %eax
+    mov %eax, RESULTS + 4
+    EXIT 0x10
+    TABLES

@@ -1,0 +1,197 @@
+/* test_emulate.c - each privileged instruction, trapped at CPL 1 and emulated on the virtual CPU. */
+
+/*
+ * kernels/priv.s executes one of each privileged instruction and stores
+ * what it read back at RESULTS.  Expected values come from the kernel's
+ * source and the SDM; "exit counted" means the monitor saw the instruction
+ * trap exactly as many times as the kernel executes it.
+ */
+#include <criterion/criterion.h>
+
+#include "harness.h"
+
+#define BUDGET 100000
+#define GDT_LIMIT (6 * 8 - 1)           /* kernel.inc: six descriptors */
+#define SEL_KDATA 0x10
+#define SEL_TSS 0x28
+#define CR3_WRITTEN 0x00123000u         /* priv.s */
+#define DEBUG_EXIT_0x10 0x21            /* (0x10 << 1) | 1 */
+
+/* Boot priv.s under the monitor and run it to its debug-exit. */
+static void run_priv(struct vmtest *t)
+{
+    vmtest_boot(t, "priv", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(t), MACHINE_EXITED, "priv.s did not exit: %s", t->m->report);
+    cr_assert_eq(t->m->exit_status, DEBUG_EXIT_0x10, "exit status: expected 0x21, got 0x%x",
+                 t->m->exit_status);
+}
+
+/* The monitor saw `insn` trap n times. */
+static void expect_exits(const struct vmtest *t, enum mon_insn insn, uint64_t n, const char *name)
+{
+    cr_assert_eq(t->mon->insn_exits[insn], n, "%s: expected %lu exit(s), got %lu", name,
+                 (unsigned long)n, (unsigned long)t->mon->insn_exits[insn]);
+}
+
+Test(emulate, lgdt_loads_the_virtual_gdtr_and_points_the_real_one_at_the_shadow)
+{
+    struct vmtest t;
+    run_priv(&t);
+    uint32_t gdt = vmtest_word(&t, K_RESULTS + 24);
+    cr_assert_eq(t.mon->v.gdtr.base, gdt, "virtual GDTR.base: expected 0x%x, got 0x%x", gdt,
+                 t.mon->v.gdtr.base);
+    cr_assert_eq(t.mon->v.gdtr.limit, GDT_LIMIT, "virtual GDTR.limit: expected %d", GDT_LIMIT);
+    cr_assert_eq(t.m->cpu.gdtr.base, MONITOR_LINEAR + MON_GDT, "real GDTR must be the shadow");
+    cr_assert_eq(t.m->cpu.gdtr.limit, GDT_LIMIT, "shadow GDT: same limit, same selectors");
+    expect_exits(&t, INSN_LGDT, 1, "LGDT");
+    vmtest_free(&t);
+}
+
+Test(emulate, shadow_gdt_has_dpl1_and_stops_below_the_monitor)
+{
+    struct vmtest t;
+    run_priv(&t);
+    /* SDM Vol. 3A 3.4.5: DPL is hi bits 14:13; limit 19:16 in hi, 15:0 in lo. */
+    const uint32_t *code = (const uint32_t *)(t.mon->mem + MON_GDT + 8);
+    const uint32_t *ucode = (const uint32_t *)(t.mon->mem + MON_GDT + 0x18);
+    cr_assert_eq((code[1] >> 13) & 3, 1, "kernel code: DPL 0 must become 1");
+    cr_assert_eq((ucode[1] >> 13) & 3, 3, "user code: DPL 3 must stay 3");
+    uint32_t pages = (code[0] & 0xffff) | (code[1] & 0xf0000);
+    cr_assert_eq(pages, (MONITOR_LINEAR >> 12) - 1, "limit: expected 0x%x pages - 1, got 0x%x",
+                 MONITOR_LINEAR >> 12, pages);
+    cr_assert_eq(t.m->cpu.seg[SEG_CS].limit, MONITOR_LINEAR - 1, "CS limit: expected 0x%x, got 0x%x",
+                 MONITOR_LINEAR - 1, t.m->cpu.seg[SEG_CS].limit);
+    cr_assert_eq(t.m->cpu.cpl, 1, "the guest kernel runs at CPL 1, got %d", t.m->cpu.cpl);
+    vmtest_free(&t);
+}
+
+Test(emulate, lidt_loads_only_the_virtual_idtr)
+{
+    struct vmtest t;
+    run_priv(&t);
+    cr_assert_eq(t.mon->v.idtr.base, 0x200000u, "virtual IDTR.base: expected kernel.inc's IDT");
+    cr_assert_eq(t.mon->v.idtr.limit, 256 * 8 - 1, "virtual IDTR.limit");
+    cr_assert_eq(t.m->cpu.idtr.base, MONITOR_LINEAR, "the real IDTR stays the monitor's");
+    expect_exits(&t, INSN_LIDT, 1, "LIDT");
+    vmtest_free(&t);
+}
+
+Test(emulate, ltr_loads_the_virtual_tr_and_marks_the_guest_tss_busy)
+{
+    struct vmtest t;
+    run_priv(&t);
+    uint32_t gdt = vmtest_word(&t, K_RESULTS + 24);
+    cr_assert_eq(t.mon->v.tr.sel, SEL_TSS, "virtual TR: expected 0x28, got 0x%x", t.mon->v.tr.sel);
+    cr_assert_eq(t.mon->v.tr.base, 0x220000u, "virtual TR.base: the TSS at 0x220000");
+    cr_assert_eq(t.mon->v.tr.limit, 0x67u, "virtual TR.limit: 0x67");
+    /* SDM Vol. 3A 7.2.2: type 1011b = busy 32-bit TSS. */
+    cr_assert_eq((vmtest_word(&t, gdt + SEL_TSS + 4) >> 8) & 0xf, 0xbu, "guest's TSS descriptor: busy");
+    expect_exits(&t, INSN_LTR, 1, "LTR");
+    vmtest_free(&t);
+}
+
+Test(emulate, mov_ss_with_rpl0_loads_the_ring1_selector)
+{
+    struct vmtest t;
+    run_priv(&t);
+    cr_assert_eq(t.m->cpu.seg[SEG_SS].sel, SEL_KDATA | 1, "SS: expected 0x11, got 0x%x",
+                 t.m->cpu.seg[SEG_SS].sel);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 28), K_KSTACK, "ESP after the stack switch");
+    expect_exits(&t, INSN_MOV_SS, 1, "MOV SS");
+    vmtest_free(&t);
+}
+
+Test(emulate, sti_and_cli_set_the_virtual_and_the_real_if)
+{
+    struct vmtest t;
+    vmtest_boot(&t, "priv", VM_TRAP, BUDGET);
+    cr_assert_not(t.mon->v.iflag, "before: Multiboot leaves IF = 0");
+    cr_assert_eq(vmtest_run(&t), MACHINE_EXITED);
+    cr_assert_not(t.mon->v.iflag, "after STI; CLI: virtual IF = 0");
+    cr_assert_eq(t.m->cpu.eflags & FLAG_IF, 0, "the real IF follows the virtual one");
+    cr_assert_eq((t.m->cpu.eflags & FLAG_IOPL), 0, "the real IOPL stays 0 so I/O keeps trapping");
+    expect_exits(&t, INSN_STI, 1, "STI");
+    expect_exits(&t, INSN_CLI, 1, "CLI");
+    vmtest_free(&t);
+}
+
+Test(emulate, mov_to_and_from_cr3_reach_only_the_virtual_cr3)
+{
+    struct vmtest t;
+    run_priv(&t);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 0), CR3_WRITTEN, "guest read back 0x%x",
+                 vmtest_word(&t, K_RESULTS + 0));
+    cr_assert_eq(t.mon->v.cr3, CR3_WRITTEN, "virtual CR3");
+    cr_assert_eq(t.m->cpu.cr3, t.mon->mem_phys + MON_PD, "the real CR3 stays the monitor's");
+    expect_exits(&t, INSN_MOV_TO_CR, 3, "MOV to CR (CR3, CR0, CR4)");
+    expect_exits(&t, INSN_MOV_FROM_CR, 6, "MOV from CR");
+    vmtest_free(&t);
+}
+
+Test(emulate, cr0_ts_clts_and_lmsw)
+{
+    struct vmtest t;
+    run_priv(&t);
+    uint32_t set = vmtest_word(&t, K_RESULTS + 4), cleared = vmtest_word(&t, K_RESULTS + 8);
+    uint32_t lmsw = vmtest_word(&t, K_RESULTS + 12);
+    cr_assert(set & CR0_TS, "MOV to CR0 set TS: got 0x%x", set);
+    cr_assert_eq(cleared, set & ~CR0_TS, "CLTS clears TS only: expected 0x%x, got 0x%x",
+                 set & ~CR0_TS, cleared);
+    /* SDM Vol. 2A LMSW: bits 3:0 from the operand (3 = PE | MP). */
+    cr_assert_eq(lmsw, (cleared & ~0xfu) | 0x3u, "LMSW: expected 0x%x, got 0x%x",
+                 (cleared & ~0xfu) | 0x3u, lmsw);
+    cr_assert_eq(t.mon->v.cr0, lmsw, "virtual CR0");
+    cr_assert_eq(lmsw & CR0_PG, 0, "the guest sees paging off");
+    cr_assert(t.m->cpu.cr0 & CR0_PG, "the real CPU pages with the monitor's tables");
+    expect_exits(&t, INSN_CLTS, 1, "CLTS");
+    expect_exits(&t, INSN_LMSW, 1, "LMSW");
+    vmtest_free(&t);
+}
+
+Test(emulate, mov_cr4_invlpg_and_wbinvd)
+{
+    struct vmtest t;
+    run_priv(&t);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 16), CR4_PSE, "CR4 read back");
+    cr_assert_eq(t.mon->v.cr4, CR4_PSE, "virtual CR4");
+    cr_assert_eq(t.m->cpu.cr4 & CR4_PSE, 0, "the real CR4 is the monitor's");
+    expect_exits(&t, INSN_INVLPG, 1, "INVLPG");
+    expect_exits(&t, INSN_WBINVD, 1, "WBINVD");
+    vmtest_free(&t);
+}
+
+Test(emulate, in_and_out_reach_the_same_device_models_as_bare)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "priv", VM_BARE, BUDGET);
+    cr_assert_eq(vmtest_run(&bare), MACHINE_EXITED);
+    run_priv(&trap);
+    uint32_t lsr_bare = vmtest_word(&bare, K_RESULTS + 20) & 0xff;
+    uint32_t lsr_trap = vmtest_word(&trap, K_RESULTS + 20) & 0xff;
+    cr_assert_eq(lsr_trap, lsr_bare, "COM1 LSR: bare 0x%x, trap 0x%x", lsr_bare, lsr_trap);
+    expect_exits(&trap, INSN_IN, 1, "IN");
+    expect_exits(&trap, INSN_OUT, 1, "OUT (the debug exit)");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(emulate, emulated_instructions_retire_like_on_bare_hardware)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "priv", VM_BARE, BUDGET);
+    cr_assert_eq(vmtest_run(&bare), MACHINE_EXITED);
+    run_priv(&trap);
+    cr_assert_eq(trap.m->cpu.icount, bare.m->cpu.icount, "instructions: bare %lu, trap %lu",
+                 (unsigned long)bare.m->cpu.icount, (unsigned long)trap.m->cpu.icount);
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(emulate, enabling_paging_stops_the_vm_naming_chapter_3)
+{
+    struct vmtest t;
+    vmtest_boot(&t, "paging", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(&t), MACHINE_UNSUPPORTED, "expected MACHINE_UNSUPPORTED: %s", t.m->report);
+    cr_assert_str_eq(t.m->report, "guest enabled paging: shadow page tables are chapter 3 (shadow-mmu/)");
+    vmtest_free(&t);
+}

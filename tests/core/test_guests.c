@@ -1,0 +1,158 @@
+/* test_guests.c - whole guests under the monitor: same transcript as bare, and the Popek table. */
+
+/*
+ * Every guest that does not page must print, under `trapeze run --mode
+ * trap`, exactly its golden transcript (tests/guests/expected/, recorded on
+ * QEMU) and exit the same way.  The sensitive-* guests whose observations
+ * legitimately differ (that is the lesson) must still run to completion.
+ * Guests that page stop with the chapter-3 message and status 12.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "kimage.h"
+#include "runner.h"
+
+#define TIMEOUT_S 120
+#define STATUS_GUEST_OK 1               /* isa-debug-exit (0 << 1) | 1 */
+#define STATUS_UNSUPPORTED 12           /* main.c */
+
+/* `trapeze run --mode trap GUEST_DIR/<name>.elf -- args`. */
+static void run_trap(const char *name, const char *args, struct run_result *r)
+{
+    char kernel[512];
+    snprintf(kernel, sizeof(kernel), "%s/%s.elf", GUEST_DIR, name);
+    char *argv[] = { TRAPEZE_BIN, "run", "--mode", "trap", kernel, "--", (char *)args, NULL };
+    cr_assert_eq(runner_run(argv, TIMEOUT_S, r), 0, "cannot start %s", TRAPEZE_BIN);
+    cr_assert_not(r->timed_out, "%s timed out", name);
+}
+
+/* The guest prints its golden transcript and exits with status 1. */
+static void expect_golden(const char *name, const char *args)
+{
+    struct run_result r;
+    char golden[512];
+    run_trap(name, args, &r);
+    snprintf(golden, sizeof(golden), "%s/%s.txt", EXPECTED_DIR, name);
+    char *expected = runner_read_file(golden);
+    cr_assert_not_null(expected, "no golden %s", golden);
+    char *diff = runner_first_difference(expected, r.out);
+    cr_assert_null(diff, "%s under trap: %s", name, diff);
+    cr_assert_eq(r.status, STATUS_GUEST_OK, "%s: exit status %d (stderr: %s)", name, r.status, r.err);
+    free(expected);
+    runner_free(&r);
+}
+
+Test(guests, hello) { expect_golden("hello", ""); }
+Test(guests, bench_crc32) { expect_golden("bench-crc32", "iters=3"); }
+Test(guests, bench_sieve) { expect_golden("bench-sieve", "iters=2"); }
+Test(guests, bench_matmul) { expect_golden("bench-matmul", "iters=3"); }
+Test(guests, bench_fib) { expect_golden("bench-fib", "iters=3"); }
+Test(guests, bench_strings) { expect_golden("bench-strings", "iters=20"); }
+Test(guests, nano_syscall) { expect_golden("nano-syscall", "iters=1000"); }
+Test(guests, nano_in) { expect_golden("nano-in", "iters=1000"); }
+Test(guests, nano_callret) { expect_golden("nano-callret", "iters=1000"); }
+Test(guests, nano_divzero) { expect_golden("nano-divzero", "iters=1000"); }
+Test(guests, sensitive_intn) { expect_golden("sensitive-intn", ""); }
+Test(guests, sensitive_pushf) { expect_golden("sensitive-pushf", ""); }
+Test(guests, sensitive_smsw) { expect_golden("sensitive-smsw", ""); }
+Test(guests, sensitive_sldt) { expect_golden("sensitive-sldt", ""); }
+Test(guests, sensitive_verr) { expect_golden("sensitive-verr", ""); }
+Test(guests, sensitive_verw) { expect_golden("sensitive-verw", ""); }
+
+/* A guest whose observations differ still runs to its end. */
+static void expect_completes(const char *name)
+{
+    struct run_result r;
+    run_trap(name, "", &r);
+    cr_assert_eq(r.status, STATUS_GUEST_OK, "%s: exit status %d (stderr: %s)", name, r.status, r.err);
+    runner_free(&r);
+}
+
+Test(guests, leaking_sensitive_guests_complete)
+{
+    const char *names[] = { "sensitive-sgdt", "sensitive-sidt", "sensitive-str", "sensitive-popf",
+                            "sensitive-pushcs", "sensitive-lar", "sensitive-lsl", "sensitive-farcall" };
+    for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+        expect_completes(names[k]);
+}
+
+/* A paging guest stops with the message and status 12. */
+static void expect_paging_stop(const char *name, const char *args)
+{
+    struct run_result r;
+    run_trap(name, args, &r);
+    cr_assert_eq(r.status, STATUS_UNSUPPORTED, "%s: expected status 12, got %d", name, r.status);
+    cr_assert_not_null(strstr(r.err, "shadow page tables are chapter 3 (shadow-mmu/)"),
+                       "%s: stderr was: %s", name, r.err);
+    runner_free(&r);
+}
+
+Test(guests, paging_guests_stop_naming_chapter_3)
+{
+    expect_paging_stop("nano-cr-write", "iters=1000");
+    expect_paging_stop("nano-pgfault", "iters=1000");
+    expect_paging_stop("nano-ptemod", "iters=1000");
+    expect_paging_stop("acrobat", "");
+}
+
+/* --- trapeze popek ------------------------------------------------------------------ */
+
+/* Write kernels/movcr3.bin as DIR/sensitive-movcr3.elf (popek names rows by file). */
+static void write_movcr3(char *dir, char *path, size_t len)
+{
+    size_t code_len;
+    uint8_t *code = vmtest_read_kernel("movcr3", &code_len);
+    uint8_t img[KIMAGE_MAX];
+    size_t n = kimage_build(img, code, code_len, 0);
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, len, "%s/sensitive-movcr3.elf", dir);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f);
+    cr_assert_eq(fwrite(img, 1, n, f), n);
+    fclose(f);
+    free(code);
+}
+
+/* The "leaks" cell of the row for instruction `insn`, observation `key`. */
+static const char *leaks(const char *table, const char *insn, const char *key)
+{
+    static char cell[8];
+    char want_insn[32], want_key[64], line_insn[32], line_key[64], bare[32], trap[32];
+    snprintf(want_insn, sizeof(want_insn), "%s", insn);
+    snprintf(want_key, sizeof(want_key), "%s", key);
+    for (const char *p = table; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+        if (sscanf(p, "%31s %63s %31s %31s %7s", line_insn, line_key, bare, trap, cell) == 5 &&
+            strcmp(line_insn, want_insn) == 0 && strcmp(line_key, want_key) == 0)
+            return cell;
+    }
+    return "(missing)";
+}
+
+Test(popek, table_from_running_the_guests)
+{
+    char dir[] = "/tmp/trapeze-core-XXXXXX", path[512];
+    struct run_result r;
+    write_movcr3(dir, path, sizeof(path));
+    char *argv[] = { TRAPEZE_BIN, "popek", GUEST_DIR, path, NULL };
+    cr_assert_eq(runner_run(argv, TIMEOUT_S, &r), 0);
+    cr_assert_eq(r.status, 0, "popek exit status %d: %s", r.status, r.err);
+    /* POPF cannot set IF at CPL 1 and SGDT shows the shadow GDT: both leak. */
+    cr_assert_str_eq(leaks(r.out, "popf", "if_after_popf"), "yes", "%s", r.out);
+    cr_assert_str_eq(leaks(r.out, "sgdt", "gdt_base"), "yes", "%s", r.out);
+    cr_assert_str_eq(leaks(r.out, "pushcs", "cs_rpl"), "yes", "%s", r.out);
+    /* MOV to CR3 traps and is emulated: the guest reads back what it wrote. */
+    cr_assert_str_eq(leaks(r.out, "movcr3", "cr3"), "no", "%s", r.out);
+    /* PUSHF: the monitor keeps the real IF equal to the virtual IF (CLI and
+     * STI trap), and IOPL is 0 in both, so PUSHF shows the guest nothing
+     * foreign -- unlike a monitor that keeps IF = 1 for itself. */
+    cr_assert_str_eq(leaks(r.out, "pushf", "if_after_cli"), "no", "%s", r.out);
+    cr_assert_str_eq(leaks(r.out, "pushf", "if_after_sti"), "no", "%s", r.out);
+    unlink(path);
+    rmdir(dir);
+    runner_free(&r);
+}
