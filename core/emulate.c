@@ -61,11 +61,14 @@ static int fault_gp(struct monitor *mon, uint32_t error)
     return EMU_FAULT;
 }
 
-/* Done: move past the instruction and count it as retired. */
+/* Done: move past the instruction and count it as retired.  An STI or
+ * MOV SS shadow covered this instruction and ends with it (SDM Vol. 3A
+ * 6.8.3); STI and MOV SS set a new one after calling this. */
 static int retire(struct monitor *mon, const struct cpu_decoded *d)
 {
     mon->c->eip += d->length;
     mon->c->icount++;
+    mon->c->inhibit_intr = 0;
     return EMU_DONE;
 }
 
@@ -100,10 +103,12 @@ static int emu_cli(struct monitor *mon, const struct cpu_decoded *d)
  * instruction (Vol. 3A 6.8.3) so that "STI; HLT" cannot miss one. */
 static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
 {
-    if (!mon->v.iflag)
-        mon->c->inhibit_intr = 1;
+    bool was_clear = !mon->v.iflag;
     vcpu_set_if(&mon->v, mon->c, true);
-    return retire(mon, d);
+    retire(mon, d);
+    if (was_clear)
+        mon->c->inhibit_intr = 1;
+    return EMU_DONE;
 }
 
 /* SDM Vol. 2A HLT: stop until an interrupt.  The machine's loop then skips
@@ -253,8 +258,8 @@ static int emu_nop(struct monitor *mon, const struct cpu_decoded *d)
     return retire(mon, d);
 }
 
-/* SDM Vol. 2A IN (E4 E5 EC ED) and OUT (E6 E7 EE EF): port in imm8 or DX,
- * a byte for the even opcodes, else the operand size.  The access goes to
+/* SDM Vol. 2A IN (E4 E5 EC ED) and OUT (E6 E7 EE EF): opcode bit 0 says
+ * byte or operand size, bit 1 OUT, bit 3 port in DX instead of imm8.  The access goes to
  * the machine's port bus: the same device models as on bare hardware. */
 static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d)
 {
@@ -334,6 +339,7 @@ static int emu_iret(struct monitor *mon, const struct cpu_decoded *d)
     vcpu_set_eflags(&mon->v, mon->c, w[2]);
     mon->c->reg[ESP] += sizeof(w);
     mon->c->icount++;
+    mon->c->inhibit_intr = 0;
     return EMU_DONE;
 }
 
@@ -348,6 +354,7 @@ static int emu_retf(struct monitor *mon, const struct cpu_decoded *d)
         return fault_gp(mon, w[1] & 0xfffcu);
     mon->c->reg[ESP] += sizeof(w) + (d->opcode == 0xca ? (d->imm & 0xffffu) : 0);
     mon->c->icount++;
+    mon->c->inhibit_intr = 0;
     return EMU_DONE;
 }
 
@@ -369,10 +376,11 @@ static int emu_load_ss(struct monitor *mon, const struct cpu_decoded *d)
     if (shadow_gdt_segment(mon, sel, &ss) < 0 || (ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W))
         return fault_gp(mon, sel & 0xfffcu);
     mon->c->seg[SEG_SS] = ss;
-    mon->c->inhibit_intr = 1;
     if (pop)
         mon->c->reg[ESP] += d->opsize;
-    return retire(mon, d);
+    retire(mon, d);
+    mon->c->inhibit_intr = 1;
+    return EMU_DONE;
 }
 
 /* Which instruction, for --stats and the dispatch below. */

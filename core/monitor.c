@@ -100,7 +100,7 @@ static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
     enum mon_exit why = exit_reason(mon);
     uint64_t t0 = stats_host_ns();
     enum machine_stop s = MACHINE_RUNNING;
-    mon->exits[why]++;
+    stats_count_exit(mon, why);
     switch (why) {
     case MON_EXIT_PRIVILEGED:      /* #GP in ring 1: CLI, OUT, LGDT, MOV CR3, IRET ... */
         s = after(mon, on_privileged(mon));

@@ -66,6 +66,9 @@ enum mon_insn {
     INSN_WRMSR, INSN_OTHER, INSN_COUNT,
 };
 
+/* --stats histogram: instructions between exits, buckets 0, 1, 2-3, 4-7, ... */
+#define MON_GAP_BUCKETS 33
+
 struct monitor {
     struct machine *m;
     struct cpu *c;
@@ -81,6 +84,8 @@ struct monitor {
     uint64_t insn_exits[INSN_COUNT];
     uint64_t host_ns[MON_EXIT_COUNT];
     uint64_t reflected;            /* events delivered through the guest's IDT */
+    uint64_t last_exit_icount;     /* icount at the previous exit */
+    uint64_t between[MON_GAP_BUCKETS];   /* exits by log2(instructions since the last one) */
 };
 
 /* --- gmem.c: guest-physical memory (guest linear = physical: no paging yet) --- */
@@ -95,8 +100,8 @@ int gmem_write(struct monitor *mon, uint32_t gpa, const void *buf, uint32_t len)
 /* Build the monitor's page tables and point CR3 at them, paging on. */
 void pt_build(struct monitor *mon);
 
-/* Map linear page `laddr` to physical `paddr` (MMIO), or unmap it (paddr 0
- * with map false).  Flushes the TLB. */
+/* Map linear page `laddr` to physical `paddr` (map true), or unmap it
+ * (map false, paddr ignored).  Flushes the TLB. */
 void pt_map_mmio(struct monitor *mon, uint32_t laddr, uint32_t paddr, bool map);
 
 /* --- shadow_gdt.c ---------------------------------------------------------------- */
@@ -131,8 +136,9 @@ int emu_stop(struct monitor *mon, enum machine_stop why, const char *fmt, ...)
 /* --- reflect.c ---------------------------------------------------------------- */
 
 /* Deliver an event to the guest through its virtual IDT, with the double-
- * and triple-fault rules.  `ret_eip` is the EIP the frame returns to.
- * Returns EMU_DONE, or EMU_STOP after a triple fault of the guest. */
+ * and triple-fault rules; the frame returns to the current EIP (the
+ * faulting instruction, or the next one for traps and INT n).  Returns
+ * EMU_DONE, or EMU_STOP after a triple fault of the guest. */
 int reflect_event(struct monitor *mon, enum cpu_event_kind kind, uint8_t vector,
                   bool has_error, uint32_t error);
 
@@ -140,5 +146,8 @@ int reflect_event(struct monitor *mon, enum cpu_event_kind kind, uint8_t vector,
 
 /* Host nanoseconds on a monotonic clock (only --stats reads them). */
 uint64_t stats_host_ns(void);
+
+/* Count one exit of kind `why` in the histograms. */
+void stats_count_exit(struct monitor *mon, enum mon_exit why);
 
 #endif

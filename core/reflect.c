@@ -16,6 +16,7 @@
  * the VM (the monitor itself carries on, with its state intact).
  */
 #include "monitor_internal.h"
+#include "trace.h"
 
 #define GATE_BYTES 8u
 /* SDM Vol. 3A 6.11, figure 6-2: gate type bits 12:8 of the high dword. */
@@ -199,7 +200,8 @@ int reflect_event(struct monitor *mon, enum cpu_event_kind kind, uint8_t vector,
         if (ev.kind == EVENT_EXCEPTION && ev.vector == EXC_DF)
             return emu_stop(mon, MACHINE_TRIPLE_FAULT,
                             "guest triple fault: %s (vector %u) while delivering #DF at EIP 0x%08x",
-                            f.vector == EXC_GP ? "#GP" : "fault", f.vector, mon->c->eip);
+                            trace_vector_name(f.vector) ? trace_vector_name(f.vector) : "fault",
+                            f.vector, mon->c->eip);
         if (makes_double(&ev, f.vector))
             f = fault_of(EXC_DF, 0);
         ev = (struct event){ EVENT_EXCEPTION, f.vector, f.has_error, f.error };

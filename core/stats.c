@@ -37,6 +37,34 @@ uint64_t stats_host_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Bucket k >= 1 holds gaps in [2^(k-1), 2^k); bucket 0 holds 0. */
+static unsigned gap_bucket(uint64_t gap)
+{
+    unsigned k = 0;
+    while (gap) {
+        k++;
+        gap >>= 1;
+    }
+    return k < MON_GAP_BUCKETS ? k : MON_GAP_BUCKETS - 1;
+}
+
+void stats_count_exit(struct monitor *mon, enum mon_exit why)
+{
+    uint64_t now = mon->c->icount;
+    mon->exits[why]++;
+    mon->between[gap_bucket(now - mon->last_exit_icount)]++;
+    mon->last_exit_icount = now;
+}
+
+/* "stats: monitor insns-between-exits >=LOW N" per nonempty bucket. */
+static void print_gaps(const struct monitor *mon, FILE *out)
+{
+    for (unsigned k = 0; k < MON_GAP_BUCKETS; k++)
+        if (mon->between[k])
+            fprintf(out, "stats: monitor insns-between-exits >=%-10" PRIu64 " %" PRIu64 "\n",
+                    k ? (uint64_t)1 << (k - 1) : 0, mon->between[k]);
+}
+
 void monitor_print_stats(struct monitor *mon, FILE *out)
 {
     uint64_t total = 0, ns = 0;
@@ -54,6 +82,7 @@ void monitor_print_stats(struct monitor *mon, FILE *out)
     fprintf(out, "stats: monitor reflected %" PRIu64 "\n", mon->reflected);
     fprintf(out, "stats: monitor insns-per-exit %" PRIu64 "\n",
             total ? mon->c->icount / total : mon->c->icount);
+    print_gaps(mon, out);
     for (int r = 0; r < MON_EXIT_COUNT; r++)
         if (mon->exits[r])
             fprintf(out, "host: monitor ns-per-exit %-10s %" PRIu64 "\n", exit_names[r],

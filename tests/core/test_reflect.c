@@ -107,5 +107,6 @@ Test(reflect, interrupt_waits_for_the_virtual_if)
     cr_assert_eq(vmtest_word(&t, K_RESULTS + 4), IRQ_LOOPS, "taken at loop %u, expected after STI (%u)",
                  vmtest_word(&t, K_RESULTS + 4), IRQ_LOOPS);
     cr_assert_eq(t.mon->exits[MON_EXIT_EXTINT], 1, "one interrupt exit");
+    cr_assert_eq(t.mon->insn_exits[INSN_HLT], 1, "HLT in the STI shadow trapped once and woke up");
     vmtest_free(&t);
 }

@@ -1,5 +1,5 @@
 # irq.s - an interrupt raised while IF = 0 must wait for STI.
-# The test raises ISA IRQ 5 during the CLI loop.  RESULTS: +0 loop counter,
+# The test raises ISA IRQ 5 during the CLI loop; STI; HLT must then wake.  RESULTS: +0 loop counter,
 # +4 its value when the interrupt arrived.
 .include "kernel.inc"
 .set LOOPS, 200000
@@ -32,6 +32,7 @@ _start:
     cmpl $LOOPS, RESULTS
     jne 1b
     sti
+    hlt                          # in STI's shadow: halts, then the IRQ wakes it
 2:  jmp 2b
 on_irq:
     mov RESULTS, %eax
