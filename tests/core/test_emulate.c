@@ -195,3 +195,60 @@ Test(emulate, enabling_paging_stops_the_vm_naming_chapter_3)
     cr_assert_str_eq(t.m->report, "guest enabled paging: shadow page tables are chapter 3 (shadow-mmu/)");
     vmtest_free(&t);
 }
+
+/* --- kernels/priv2.s -------------------------------------------------------------- */
+
+static void run_priv2(struct vmtest *t, enum vm_mode mode)
+{
+    vmtest_boot(t, "priv2", mode, BUDGET);
+    cr_assert_eq(vmtest_run(t), MACHINE_EXITED, "priv2.s did not exit: %s", t->m->report);
+}
+
+Test(emulate, lldt_shadows_the_guest_ldt)
+{
+    struct vmtest t;
+    run_priv2(&t, VM_TRAP);
+    cr_assert_eq(t.mon->v.ldtr.sel, 0x28, "virtual LDTR: expected 0x28, got 0x%x", t.mon->v.ldtr.sel);
+    cr_assert_eq(t.m->cpu.seg[SEG_LDTR].base, MONITOR_LINEAR + MON_LDT, "the real LDTR names the shadow LDT");
+    cr_assert_eq(SEG_ATTR_DPL(t.m->cpu.seg[SEG_FS].attr), 1, "FS from the shadow LDT: DPL 0 became 1");
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 0), 0x5a5a5a5au, "store through the LDT segment");
+    cr_assert_eq(t.mon->insn_exits[INSN_LLDT], 1, "LLDT: one exit");
+    vmtest_free(&t);
+}
+
+Test(emulate, wrmsr_and_rdmsr_reach_the_guests_msrs)
+{
+    struct vmtest t;
+    run_priv2(&t, VM_TRAP);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 4), 0x08, "SYSENTER_CS read back: expected 8");
+    cr_assert_eq(t.m->cpu.sysenter_cs, 0x08, "the CPU's IA32_SYSENTER_CS");
+    cr_assert_eq(t.m->cpu.cpl, 1, "CPL is 1 again after the native step");
+    cr_assert_eq(t.mon->insn_exits[INSN_WRMSR], 1, "WRMSR: one exit");
+    cr_assert_eq(t.mon->insn_exits[INSN_RDMSR], 1, "RDMSR: one exit");
+    vmtest_free(&t);
+}
+
+Test(emulate, rep_ins_and_outs_read_and_write_the_device_models)
+{
+    struct vmtest bare, trap;
+    run_priv2(&bare, VM_BARE);
+    run_priv2(&trap, VM_TRAP);
+    uint32_t b = vmtest_word(&bare, K_RESULTS + 8), t = vmtest_word(&trap, K_RESULTS + 8);
+    cr_assert_eq(t, b, "REP INSB of COM1's LSR: bare 0x%08x, trap 0x%08x", b, t);
+    cr_assert_eq(trap.m->io_count[0x3f8], bare.m->io_count[0x3f8], "REP OUTSB: same writes to COM1");
+    cr_assert_eq(trap.mon->insn_exits[INSN_INS_OUTS], 2, "one exit per REP string instruction");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(emulate, far_ret_and_pop_ss_into_ring0)
+{
+    struct vmtest t;
+    run_priv2(&t, VM_TRAP);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 12), 1, "LRET to 0x08 did not arrive");
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 16), 1, "POP SS did not complete");
+    cr_assert_eq(t.m->cpu.seg[SEG_SS].sel, 0x11, "SS: expected 0x11, got 0x%x", t.m->cpu.seg[SEG_SS].sel);
+    cr_assert_eq(t.mon->insn_exits[INSN_RETF], 1, "far RET: one exit");
+    cr_assert_eq(t.mon->insn_exits[INSN_MOV_SS], 2, "MOV SS in SETUP and POP SS");
+    vmtest_free(&t);
+}
