@@ -19,6 +19,8 @@
 #include "vm.h"
 #endif
 
+struct monitor;                    /* chapter 2's monitor (core/), when built with it */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
