@@ -41,6 +41,7 @@
 #define TSS32_BUSY_BIT  0x200u    /* type bit 1 in the high dword */
 #define SEG_ATTR_CODE   0x8u      /* type bit 3 */
 #define SEG_ATTR_W      0x2u      /* type bit 1 of a data segment */
+#define SEG_ATTR_CONFORMING 0x4u  /* type bit 2 of a code segment */
 #define CR0_GUEST_MIRRORED (CR0_MP | CR0_EM | CR0_TS | CR0_NE)   /* FPU behaviour: real */
 #define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)             /* SDM Vol. 2A LMSW */
 
@@ -324,23 +325,68 @@ static int peek_stack(struct monitor *mon, uint32_t *w, uint32_t n)
     return gmem_read(mon, ss->base + esp, w, n * 4);
 }
 
-/* SDM Vol. 2A IRET, "return to same privilege level": pop EIP, CS, EFLAGS.
- * The guest at its CPL 0 may change IF and IOPL; only the frames whose CS
- * has RPL 0 trap, so only those come here. */
+/* SDM Vol. 2A IRET, "return to outer privilege level": the data segment
+ * registers whose DPL is below the new CPL become null. */
+static void null_inner_segments(struct cpu *c)
+{
+    for (int s = SEG_ES; s <= SEG_GS; s++) {
+        uint16_t a = c->seg[s].attr;
+        bool conforming_code = (a & SEG_ATTR_CODE) && (a & SEG_ATTR_CONFORMING);
+        if (s != SEG_CS && s != SEG_SS && !conforming_code && SEG_ATTR_DPL(a) < 3)
+            cpu_load_seg_raw(c, s, 0, 0, 0, 0);
+    }
+}
+
+/* IRET to the guest's ring 3: pop EIP, CS, EFLAGS, ESP, SS; CS must be a
+ * ring-3 code segment, SS a writable ring-3 data segment (#GP(selector)). */
+static int iret_to_ring3(struct monitor *mon, const uint32_t *w)
+{
+    struct cpu *c = mon->c;
+    struct seg cs, ss;
+    if (shadow_gdt_segment(mon, (uint16_t)w[1], &cs) < 0 || !(cs.attr & SEG_ATTR_CODE) ||
+        SEG_ATTR_DPL(cs.attr) != 3 || w[0] > cs.limit)
+        return fault_gp(mon, w[1] & 0xfffcu);
+    if ((w[4] & 3u) != 3 || shadow_gdt_segment(mon, (uint16_t)w[4], &ss) < 0 ||
+        (ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W) || SEG_ATTR_DPL(ss.attr) != 3)
+        return fault_gp(mon, w[4] & 0xfffcu);
+    vcpu_set_eflags(&mon->v, c, w[2]);
+    cpu_load_seg_raw(c, SEG_CS, cs.sel, cs.base, cs.limit, cs.attr);
+    c->seg[SEG_SS] = ss;
+    c->eip = w[0];
+    c->reg[ESP] = w[3];
+    null_inner_segments(c);
+    vcpu_sync_cpl(&mon->v, c);
+    return EMU_DONE;
+}
+
+/* SDM Vol. 2A IRET (32-bit): pop EIP, CS, EFLAGS, and ESP, SS when the
+ * return goes to ring 3.  The guest at its CPL 0 may change IF and IOPL.
+ * Only frames the CPU refuses at CPL 1 trap: CS with RPL 0 (#GP), and
+ * ring-3 code, which the shadow GDT marks not present (#NP). */
 static int emu_iret(struct monitor *mon, const struct cpu_decoded *d)
 {
-    uint32_t w[3];
+    uint32_t w[5];
+    int rc;
     if (d->opsize != 4 || peek_stack(mon, w, 3) < 0)
         return EMU_UNKNOWN;
-    if ((w[1] & 3u) != 0)
-        return EMU_UNKNOWN;        /* not ours: the CPU's #GP stands */
-    if (return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0)
-        return fault_gp(mon, w[1] & 0xfffcu);
-    vcpu_set_eflags(&mon->v, mon->c, w[2]);
-    mon->c->reg[ESP] += sizeof(w);
-    mon->c->icount++;
-    mon->c->inhibit_intr = 0;
-    return EMU_DONE;
+    if ((w[1] & 3u) == 3) {
+        if (peek_stack(mon, w, 5) < 0)
+            return EMU_UNKNOWN;
+        rc = iret_to_ring3(mon, w);
+    } else if ((w[1] & 3u) == 0) {
+        rc = return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0 ? fault_gp(mon, w[1] & 0xfffcu) : EMU_DONE;
+        if (rc == EMU_DONE) {
+            vcpu_set_eflags(&mon->v, mon->c, w[2]);
+            mon->c->reg[ESP] += 3 * sizeof(w[0]);
+        }
+    } else {
+        return EMU_UNKNOWN;        /* not ours: the CPU's fault stands */
+    }
+    if (rc == EMU_DONE) {
+        mon->c->icount++;
+        mon->c->inhibit_intr = 0;
+    }
+    return rc;
 }
 
 /* SDM Vol. 2B RET (far), CB and CA imm16, to the same level: pop EIP and CS,
@@ -373,7 +419,9 @@ static int emu_load_ss(struct monitor *mon, const struct cpu_decoded *d)
     struct seg ss;
     if ((sel & 3u) != 0)
         return EMU_UNKNOWN;
-    if (shadow_gdt_segment(mon, sel, &ss) < 0 || (ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W))
+    if (shadow_gdt_segment(mon, sel, &ss) < 0)
+        return EMU_UNKNOWN;        /* not present: the CPU's #NP stands */
+    if ((ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W))
         return fault_gp(mon, sel & 0xfffcu);
     mon->c->seg[SEG_SS] = ss;
     if (pop)

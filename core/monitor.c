@@ -37,8 +37,8 @@ static enum mon_exit exit_reason(const struct monitor *mon)
         return MON_EXIT_EXTINT;
     if (x->kind == EVENT_SOFTINT)
         return MON_EXIT_SOFTINT;
-    if (x->vector == EXC_GP && mon->v.cpl == 0)
-        return MON_EXIT_PRIVILEGED;
+    if ((x->vector == EXC_GP || x->vector == EXC_NP) && mon->v.cpl == 0)
+        return MON_EXIT_PRIVILEGED;        /* #NP: IRET to ring 3, see shadow_gdt.c */
     if (x->vector == EXC_PF)
         return MON_EXIT_MMIO;
     return MON_EXIT_EXCEPTION;
@@ -60,8 +60,8 @@ static int reflect_exit(struct monitor *mon)
     return reflect_event(mon, x->kind, x->vector, x->has_error, x->error);
 }
 
-/* A #GP at the guest's CPL 0: emulate the instruction, or give the guest
- * its #GP if it is not one the monitor emulates. */
+/* A #GP (or #NP) at the guest's CPL 0: emulate the instruction, or give
+ * the guest its fault if it is not one the monitor emulates. */
 static int on_privileged(struct monitor *mon)
 {
     int rc = emu_privileged(mon);

@@ -11,7 +11,10 @@
  *     too, so segmentation is what keeps it out of the monitor
  *     (the "segment truncation" of VMware's monitor);
  *   - system descriptors (TSS, LDT, gates) and expand-down segments, which
- *     the CPU would use on the monitor's behalf, are marked not present.
+ *     the CPU would use on the monitor's behalf, are marked not present;
+ *   - so are ring-3 code segments, for another reason: the guest kernel's
+ *     IRET to its ring 3 must trap (#NP), because at CPL 1 the CPU would
+ *     return without restoring IF (emulate.c loads them itself).
  *
  * Same index, same meaning: a selector names the same segment in both.
  * SGDT, which does not trap, shows the guest the shadow's address: one of
@@ -72,6 +75,12 @@ static void desc_encode(const struct seg *g, uint32_t *lo, uint32_t *hi)
     desc_set_limit(lo, hi, g->limit);
 }
 
+/* A ring-3 code segment (S = 1, type bit 3, DPL 3). */
+static bool is_user_code(uint32_t hi)
+{
+    return (hi & D_S) && (hi & D_CODE) && ((hi & D_DPL_MASK) >> D_DPL_SHIFT) == 3;
+}
+
 /* One shadow descriptor from a guest one (see the file comment). */
 static void shadow_desc(uint32_t *lo, uint32_t *hi)
 {
@@ -87,6 +96,8 @@ static void shadow_desc(uint32_t *lo, uint32_t *hi)
     uint32_t room = MONITOR_LINEAR - 1 - base;
     if (desc_limit(*lo, *hi) > room)
         desc_set_limit(lo, hi, room);
+    if (is_user_code(*hi))
+        *hi &= ~D_P;
 }
 
 /* Shadow the guest table at guest-physical `base` (limit bytes - 1) into
@@ -149,10 +160,15 @@ int shadow_gdt_segment(struct monitor *mon, uint16_t sel, struct seg *out)
         off + DESC_BYTES > MON_GDT_BYTES)
         return -1;
     const uint32_t *d = (const uint32_t *)(mon->mem + MON_GDT + off);
-    if (!(d[1] & D_P))
+    uint32_t glo, ghi, hi = d[1];
+    bool user_code = is_user_code(hi) && desc_base(d[0], hi) < MONITOR_LINEAR &&
+                     shadow_guest_desc(mon, sel, &glo, &ghi) == 0 && (ghi & D_P);
+    if (user_code)
+        hi |= D_P;                  /* present for the guest; absent only to make IRET trap */
+    if (!(hi & D_P))
         return -1;
-    *out = (struct seg){ .sel = vcpu_real_sel(sel), .attr = (uint16_t)(d[1] >> 8),
-                         .base = desc_base(d[0], d[1]), .limit = desc_limit(d[0], d[1]) };
+    *out = (struct seg){ .sel = vcpu_real_sel(sel), .attr = (uint16_t)(hi >> 8),
+                         .base = desc_base(d[0], hi), .limit = desc_limit(d[0], hi) };
     return 0;
 }
 

@@ -71,6 +71,19 @@ Test(reflect, int_n_from_ring3_switches_to_the_tss_stack_and_back)
     vmtest_free(&t);
 }
 
+Test(reflect, iret_to_ring3_restores_if_from_the_frame)
+{
+    /* SDM Vol. 2A IRET: at CPL 0 IRET loads IF.  At CPL 1 the CPU would not,
+     * so the monitor makes that IRET trap and emulates it. */
+    struct vmtest t;
+    run_reflect(&t);
+    cr_assert(vmtest_word(&t, K_RESULTS + 64) & FLAG_IF,
+              "EFLAGS pushed from ring 3: expected IF = 1 (the IRET frame's), got 0x%x",
+              vmtest_word(&t, K_RESULTS + 64));
+    cr_assert_geq(t.mon->insn_exits[INSN_IRET], 3, "IRETs to ring 0 and to ring 3 trap");
+    vmtest_free(&t);
+}
+
 Test(reflect, int_n_through_a_dpl0_gate_from_ring3_is_a_gp)
 {
     /* SDM Vol. 3A 6.12.1.1: INT n checks gate DPL >= CPL.  Patch reflect.s's

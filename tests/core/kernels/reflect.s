@@ -2,7 +2,8 @@
 # RESULTS: +0 ESP before #DE, +4 handler ESP, +8 pushed EIP, +12 pushed CS,
 # +16 pushed EFLAGS, +20 #GP error code, +24 #GP pushed EIP, +28 &de_insn,
 # +32 INT 0x80 handler ESP, +36 pushed EIP, +40 pushed CS, +44 pushed ESP,
-# +48 pushed SS, +52 &gp_insn, +56 &after_int80, +60 1 when INT 0x81 arrived.
+# +48 pushed SS, +52 &gp_insn, +56 &after_int80, +60 1 when INT 0x81 arrived,
+# +64 EFLAGS pushed by INT 0x80 (ring 3 runs with the IF its IRET frame had).
 .include "kernel.inc"
     .globl _start
 _start:
@@ -25,7 +26,7 @@ gp_insn:
     mov %ax, %ds                 # #GP(0x78)
     pushl $SEL_UDATA             # IRET to ring 3
     pushl $USTACK
-    pushl $0x2
+    pushl $0x202                 # EFLAGS with IF = 1
     pushl $SEL_UCODE
     pushl $user
     iret
@@ -66,6 +67,8 @@ on_int80:
     mov %eax, RESULTS + 44
     mov 16(%esp), %eax
     mov %eax, RESULTS + 48
+    mov 8(%esp), %eax
+    mov %eax, RESULTS + 64
     iret                         # back to ring 3: the CPU does it, no trap
 on_int81:
     movl $1, RESULTS + 60
