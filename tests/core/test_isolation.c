@@ -62,3 +62,17 @@ Test(isolation, bare_machine_reads_the_same_open_bus)
                  vmtest_word(&t, K_RESULTS + 0));
     vmtest_free(&t);
 }
+
+Test(isolation, mmio_reaches_the_same_local_apic_as_bare)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "isolation", VM_BARE, BUDGET);
+    vmtest_run(&bare);
+    vmtest_boot(&trap, "isolation", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(&trap), MACHINE_EXITED, "%s", trap.m->report);
+    uint32_t b = vmtest_word(&bare, K_RESULTS + 20), t = vmtest_word(&trap, K_RESULTS + 20);
+    cr_assert_neq(b, OPEN_BUS, "bare: the LAPIC version register should decode");
+    cr_assert_eq(t, b, "LAPIC version: bare 0x%x, trap 0x%x", b, t);
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}

@@ -1,7 +1,7 @@
 # isolation.s - reaching for monitor memory.  Run with 16 MiB of guest RAM:
 # the monitor's memory starts at physical 0x1000000.
 # RESULTS: +0 value read beyond RAM, +4 #GP error, +8 #GP count,
-# +12 #NP error, +16 #NP count.
+# +12 #NP error, +16 #NP count, +20 the local APIC version register.
 .include "kernel.inc"
     .globl _start
 _start:
@@ -12,6 +12,8 @@ _start:
     mov %eax, RESULTS + 0
     movl $0xdeadbeef, 0x01000100 # page directory entry 64 of the monitor, if it reached
     movl $0xdeadbeef, 0x01004008 # the shadow GDT's entry 1, if it reached
+    movl 0xfee00030, %eax        # the local APIC's version register (Intel SDM Vol. 3A 10.4.8)
+    mov %eax, RESULTS + 20
     movl 0xffc04000, %eax        # the monitor's linear region: beyond the segment limit
     lgdt evil_desc               # a GDT whose data segment has base 0xFFC00000
     mov $0x10, %ax
