@@ -337,26 +337,38 @@ static void null_inner_segments(struct cpu *c)
     }
 }
 
-/* IRET to the guest's ring 3: pop EIP, CS, EFLAGS, ESP, SS; CS must be a
- * ring-3 code segment, SS a writable ring-3 data segment (#GP(selector)). */
-static int iret_to_ring3(struct monitor *mon, const uint32_t *w)
+/* A return to the guest's ring 3 (IRET or far RET, "return to outer
+ * privilege level"): CS must be a ring-3 code segment, SS a writable ring-3
+ * data segment, else #GP(selector).  Loads CS:EIP and SS:ESP. */
+static int return_to_ring3(struct monitor *mon, uint32_t eip, uint32_t cs_sel, uint32_t esp,
+                           uint32_t ss_sel)
 {
     struct cpu *c = mon->c;
     struct seg cs, ss;
-    if (shadow_gdt_segment(mon, (uint16_t)w[1], &cs) < 0 || !(cs.attr & SEG_ATTR_CODE) ||
-        SEG_ATTR_DPL(cs.attr) != 3 || w[0] > cs.limit)
-        return fault_gp(mon, w[1] & 0xfffcu);
-    if ((w[4] & 3u) != 3 || shadow_gdt_segment(mon, (uint16_t)w[4], &ss) < 0 ||
+    if (shadow_gdt_segment(mon, (uint16_t)cs_sel, &cs) < 0 || !(cs.attr & SEG_ATTR_CODE) ||
+        SEG_ATTR_DPL(cs.attr) != 3 || eip > cs.limit)
+        return fault_gp(mon, cs_sel & 0xfffcu);
+    if ((ss_sel & 3u) != 3 || shadow_gdt_segment(mon, (uint16_t)ss_sel, &ss) < 0 ||
         (ss.attr & SEG_ATTR_CODE) || !(ss.attr & SEG_ATTR_W) || SEG_ATTR_DPL(ss.attr) != 3)
-        return fault_gp(mon, w[4] & 0xfffcu);
-    vcpu_set_eflags(&mon->v, c, w[2]);
+        return fault_gp(mon, ss_sel & 0xfffcu);
     cpu_load_seg_raw(c, SEG_CS, cs.sel, cs.base, cs.limit, cs.attr);
     c->seg[SEG_SS] = ss;
-    c->eip = w[0];
-    c->reg[ESP] = w[3];
+    c->eip = eip;
+    c->reg[ESP] = esp;
     null_inner_segments(c);
     vcpu_sync_cpl(&mon->v, c);
     return EMU_DONE;
+}
+
+/* IRET to ring 3: EIP, CS, EFLAGS, ESP, SS; EFLAGS as the guest's CPL 0 may set them. */
+static int iret_to_ring3(struct monitor *mon, const uint32_t *w)
+{
+    uint32_t eflags = vcpu_get_eflags(&mon->v, mon->c);
+    vcpu_set_eflags(&mon->v, mon->c, w[2]);
+    int rc = return_to_ring3(mon, w[0], w[1], w[3], w[4]);
+    if (rc != EMU_DONE)
+        vcpu_set_eflags(&mon->v, mon->c, eflags);   /* a faulting IRET changes nothing */
+    return rc;
 }
 
 /* SDM Vol. 2A IRET (32-bit): pop EIP, CS, EFLAGS, and ESP, SS when the
@@ -389,19 +401,32 @@ static int emu_iret(struct monitor *mon, const struct cpu_decoded *d)
     return rc;
 }
 
-/* SDM Vol. 2B RET (far), CB and CA imm16, to the same level: pop EIP and CS,
- * then release imm16 bytes of parameters. */
+/* SDM Vol. 2B RET (far), CB and CA imm16: pop EIP and CS, release imm16
+ * bytes of parameters, and to ring 3 also pop ESP and SS. */
 static int emu_retf(struct monitor *mon, const struct cpu_decoded *d)
 {
-    uint32_t w[2];
-    if (d->opsize != 4 || peek_stack(mon, w, 2) < 0 || (w[1] & 3u) != 0)
+    uint32_t w[4], params = d->opcode == 0xca ? (d->imm & 0xffffu) : 0;
+    int rc;
+    if (d->opsize != 4 || peek_stack(mon, w, 2) < 0)
         return EMU_UNKNOWN;
-    if (return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0)
-        return fault_gp(mon, w[1] & 0xfffcu);
-    mon->c->reg[ESP] += sizeof(w) + (d->opcode == 0xca ? (d->imm & 0xffffu) : 0);
-    mon->c->icount++;
-    mon->c->inhibit_intr = 0;
-    return EMU_DONE;
+    if ((w[1] & 3u) == 3) {
+        const struct seg *ss = &mon->c->seg[SEG_SS];
+        uint32_t at = mon->c->reg[ESP] + 8 + params;
+        if (at + 7 > ss->limit || gmem_read(mon, ss->base + at, &w[2], 8) < 0)
+            return EMU_UNKNOWN;
+        rc = return_to_ring3(mon, w[0], w[1], w[2] + params, w[3]);
+    } else if ((w[1] & 3u) == 0) {
+        rc = return_to_ring0(mon, (uint16_t)w[1], w[0]) < 0 ? fault_gp(mon, w[1] & 0xfffcu) : EMU_DONE;
+        if (rc == EMU_DONE)
+            mon->c->reg[ESP] += 8 + params;
+    } else {
+        return EMU_UNKNOWN;
+    }
+    if (rc == EMU_DONE) {
+        mon->c->icount++;
+        mon->c->inhibit_intr = 0;
+    }
+    return rc;
 }
 
 /* SDM Vol. 2A MOV (8E /2) and POP SS (17): SS must be a writable data

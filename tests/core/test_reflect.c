@@ -67,7 +67,18 @@ Test(reflect, int_n_from_ring3_switches_to_the_tss_stack_and_back)
     cr_assert_eq(vmtest_word(&t, K_RESULTS + 40), SEL_UCODE, "pushed CS: 0x1b");
     cr_assert_eq(vmtest_word(&t, K_RESULTS + 44), K_USTACK, "pushed ESP: the user stack");
     cr_assert_eq(vmtest_word(&t, K_RESULTS + 48), SEL_UDATA, "pushed SS: 0x23");
-    cr_assert_eq(t.mon->exits[MON_EXIT_SOFTINT], 2, "INT 0x80 and INT 0x81 exit");
+    cr_assert_eq(t.mon->exits[MON_EXIT_SOFTINT], 3, "INT 0x80, 0x81 and 0x82 exit");
+    vmtest_free(&t);
+}
+
+Test(reflect, far_ret_from_the_kernel_to_ring3)
+{
+    struct vmtest t;
+    run_reflect(&t);
+    cr_assert_eq(vmtest_word(&t, K_RESULTS + 68), K_USTACK - 0x100,
+                 "INT 0x82 from ring 3 after LRET: user ESP 0x%x, expected 0x%x",
+                 vmtest_word(&t, K_RESULTS + 68), K_USTACK - 0x100);
+    cr_assert_eq(t.mon->insn_exits[INSN_RETF], 1, "the LRET to ring 3 trapped once");
     vmtest_free(&t);
 }
 

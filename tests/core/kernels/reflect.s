@@ -3,7 +3,8 @@
 # +16 pushed EFLAGS, +20 #GP error code, +24 #GP pushed EIP, +28 &de_insn,
 # +32 INT 0x80 handler ESP, +36 pushed EIP, +40 pushed CS, +44 pushed ESP,
 # +48 pushed SS, +52 &gp_insn, +56 &after_int80, +60 1 when INT 0x81 arrived,
-# +64 EFLAGS pushed by INT 0x80 (ring 3 runs with the IF its IRET frame had).
+# +64 EFLAGS pushed by INT 0x80 (ring 3 runs with the IF its IRET frame had),
+# +68 user ESP pushed by INT 0x82, after a far RET to ring 3.
 .include "kernel.inc"
     .globl _start
 _start:
@@ -12,6 +13,7 @@ _start:
     SET_GATE 13, on_gp, 0
     SET_GATE 0x80, on_int80, 3
     SET_GATE 0x81, on_int81, 3
+    SET_GATE 0x82, on_int82, 3
     mov $SEL_TSS, %ax
     ltr %ax
     movl $de_insn, RESULTS + 28
@@ -72,5 +74,15 @@ on_int80:
     iret                         # back to ring 3: the CPU does it, no trap
 on_int81:
     movl $1, RESULTS + 60
+    pushl $SEL_UDATA             # far RET to ring 3, on a second user stack
+    pushl $USTACK - 0x100
+    pushl $SEL_UCODE
+    pushl $user2
+    lret
+user2:
+    int $0x82
+on_int82:
+    mov 12(%esp), %eax
+    mov %eax, RESULTS + 68
     EXIT 0x10
     TABLES
