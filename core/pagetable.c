@@ -24,14 +24,12 @@
 #include <string.h>
 
 #include "monitor_internal.h"
+#include "paging.h"
 
-#define PTE_P   0x001u
-#define PTE_RW  0x002u
-#define PTE_US  0x004u
 #define PAGE_BYTES 4096u
-#define PT_ENTRIES 1024u
-#define PDE_SHIFT 22          /* SDM Vol. 3A 4.3: linear bits 31:22 index the directory */
-#define PTE_SHIFT 12          /* bits 21:12 index the table */
+#define PT_ENTRIES PAGING_ENTRIES
+#define PDE_SHIFT PAGING_PDE_SHIFT   /* SDM Vol. 3A 4.3: linear bits 31:22 index the directory */
+#define PTE_SHIFT PAGING_PTE_SHIFT   /* bits 21:12 index the table */
 
 /* The host address of a 32-bit table entry in monitor memory. */
 static uint32_t *mon_table(struct monitor *mon, uint32_t off)
