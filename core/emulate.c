@@ -93,10 +93,10 @@ static int read_operand16(struct monitor *mon, const struct cpu_decoded *d, uint
     return read_mem(mon, d, 0, v, 2);
 }
 
-/* SDM Vol. 2A CLI: IF := 0 (here the virtual IF, and the real one with it). */
+/* SDM Vol. 2A CLI: IF := 0 (the virtual IF; monitor.c then holds INTR low). */
 static int emu_cli(struct monitor *mon, const struct cpu_decoded *d)
 {
-    vcpu_set_if(&mon->v, mon->c, false);
+    vcpu_set_if(&mon->v, false);
     return retire(mon, d);
 }
 
@@ -105,7 +105,7 @@ static int emu_cli(struct monitor *mon, const struct cpu_decoded *d)
 static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
 {
     bool was_clear = !mon->v.iflag;
-    vcpu_set_if(&mon->v, mon->c, true);
+    vcpu_set_if(&mon->v, true);
     retire(mon, d);
     if (was_clear)
         mon->c->inhibit_intr = 1;
@@ -113,11 +113,17 @@ static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
 }
 
 /* SDM Vol. 2A HLT: stop until an interrupt.  The machine's loop then skips
- * virtual time to the next device deadline, exactly as on bare hardware. */
+ * virtual time to the next device deadline, exactly as on bare hardware.
+ * With the virtual IF clear nothing can wake the guest: the machine would
+ * see the real IF set, so the monitor says it, in the bare machine's words. */
 static int emu_hlt(struct monitor *mon, const struct cpu_decoded *d)
 {
+    retire(mon, d);
+    if (!mon->v.iflag)
+        return emu_stop(mon, MACHINE_HALTED, "guest halted forever with interrupts disabled, "
+                        "at EIP 0x%08x", mon->c->eip);
     mon->c->halted = true;
-    return retire(mon, d);
+    return EMU_DONE;
 }
 
 /* SDM Vol. 2A LGDT/LIDT: a 6-byte operand, limit then base (24 bits of it

@@ -93,6 +93,17 @@ static enum machine_stop on_mmio(struct monitor *mon, int depth)
     return e == CPU_EXIT_REQUEST ? mon->m->stop : MACHINE_RUNNING;
 }
 
+/* SDM Vol. 3A 6.8.1: an external interrupt is taken only with IF = 1.  The
+ * real IF stays 1 (vcpu.c), so the monitor holds the devices' interrupt
+ * line back while the guest's virtual IF is clear; the interrupt stays
+ * pending in the PIC or APIC exactly as it would on bare hardware, and
+ * arrives after the STI (and its one-instruction shadow) that allows it. */
+static void sync_intr(struct monitor *mon)
+{
+    if (mon->m->intr_held != !mon->v.iflag)
+        machine_hold_intr(mon->m, !mon->v.iflag);
+}
+
 /* The exit switch: one case per reason (see the file comment). */
 static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
 {
@@ -108,7 +119,7 @@ static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
     case MON_EXIT_MMIO:            /* #PF: the APICs or open bus */
         s = on_mmio(mon, depth);
         break;
-    case MON_EXIT_EXTINT:          /* a device interrupt; the real IF is the virtual IF */
+    case MON_EXIT_EXTINT:          /* a device interrupt: only arrives with virtual IF = 1 */
     case MON_EXIT_SOFTINT:         /* INT n: the gate's DPL is checked against the guest's CPL */
     case MON_EXIT_EXCEPTION:       /* the guest's own fault */
         s = after(mon, reflect_exit(mon));
@@ -116,6 +127,7 @@ static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
     case MON_EXIT_COUNT:
         break;
     }
+    sync_intr(mon);
     mon->host_ns[why] += stats_host_ns() - t0;
     return s;
 }
@@ -143,6 +155,7 @@ static void deprivilege(struct monitor *mon)
     vcpu_set_eflags(&mon->v, c, vcpu_get_eflags(&mon->v, c));
     c->intercept_ring0 = true;
     vcpu_sync_cpl(&mon->v, c);
+    sync_intr(mon);
 }
 
 struct monitor *monitor_attach(struct machine *m, char *err, size_t errlen)
@@ -173,5 +186,6 @@ void monitor_destroy(struct monitor *mon)
         return;
     mon->m->ring0_exit = NULL;
     mon->m->ring0_ctx = NULL;
+    machine_hold_intr(mon->m, false);
     free(mon);
 }

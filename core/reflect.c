@@ -168,7 +168,7 @@ static int deliver(struct monitor *mon, const struct event *ev, struct guest_fau
     /* SDM Vol. 3A 6.12.1.3: TF, NT, RF, VM cleared; IF too through an interrupt gate. */
     cpu_set_eflags(c, cpu_get_eflags(c) & ~(FLAG_TF | FLAG_NT | FLAG_RF | FLAG_VM));
     if (!g.trap)
-        vcpu_set_if(&mon->v, c, false);
+        vcpu_set_if(&mon->v, false);
     c->halted = false;
     vcpu_sync_cpl(&mon->v, c);
     mon->reflected++;

@@ -7,8 +7,12 @@
  * RPL 0 wherever the monitor writes a selector for it (interrupt frames).
  * And EFLAGS: the real IOPL is always 0, so that IN, OUT, CLI and STI fault
  * at CPL 1 and reach the monitor, while the guest keeps its own IOPL and IF
- * here.  The real IF always equals the virtual one, so the CPU accepts an
- * external interrupt exactly when the guest could take it.
+ * here.  The real IF is always 1, as under any real monitor: interrupts
+ * belong to the monitor first.  It keeps the guest's devices from
+ * interrupting while the virtual IF is clear by holding the CPU's INTR pin
+ * low (machine_hold_intr, see monitor.c).  The price is the lesson of
+ * chapter 4: PUSHF at CPL 1 shows the real IF, 1, whatever the guest did
+ * with CLI, and POPF at CPL 1 cannot change IF at all (SDM Vol. 2B POPF).
  */
 #include "vcpu.h"
 
@@ -61,14 +65,10 @@ void vcpu_set_eflags(struct vcpu *v, struct cpu *c, uint32_t value)
     v->iflag = (value & FLAG_IF) != 0;
     v->iopl = (value & FLAG_IOPL) >> FLAG_IOPL_SHIFT;
     uint32_t keep = FLAGS_ARITH | FLAG_TF | FLAG_DF | FLAG_NT | FLAG_AC | FLAG_ID;
-    cpu_set_eflags(c, (value & keep) | (v->iflag ? FLAG_IF : 0));
+    cpu_set_eflags(c, (value & keep) | FLAG_IF);
 }
 
-void vcpu_set_if(struct vcpu *v, struct cpu *c, bool on)
+void vcpu_set_if(struct vcpu *v, bool on)
 {
     v->iflag = on;
-    if (on)
-        c->eflags |= FLAG_IF;
-    else
-        c->eflags &= ~FLAG_IF;
 }

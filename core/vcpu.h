@@ -6,9 +6,9 @@
  * Under trap-and-emulate the guest kernel really executes at CPL 1 on the
  * emulated processor (struct cpu), yet it believes it runs at CPL 0 with
  * interrupts, control registers and descriptor tables of its own.  Those
- * beliefs live here.  The monitor keeps the real CPU consistent with them
- * where it can (EFLAGS.IF follows the virtual IF) and emulates the rest
- * whenever an instruction that reads or writes them traps.
+ * beliefs live here.  The monitor emulates them whenever an instruction
+ * that reads or writes them traps; the real EFLAGS.IF stays 1 and the
+ * monitor holds device interrupts back while the virtual IF is clear.
  *
  * Ring compression maps the guest's two rings onto the real ones:
  *
@@ -48,11 +48,11 @@ uint16_t vcpu_real_sel(uint16_t guest_sel);
 uint32_t vcpu_get_eflags(const struct vcpu *v, struct cpu *c);
 
 /* Set EFLAGS to a value the guest wrote at its CPL 0: IF and IOPL go to the
- * virtual CPU, the real IF follows the virtual one, the real IOPL stays 0
- * so that I/O, CLI and STI keep trapping. */
+ * virtual CPU; the real IF stays 1 and the real IOPL 0, so that I/O, CLI
+ * and STI keep trapping. */
 void vcpu_set_eflags(struct vcpu *v, struct cpu *c, uint32_t value);
 
-/* CLI and STI: the virtual IF and, with it, the real one. */
-void vcpu_set_if(struct vcpu *v, struct cpu *c, bool on);
+/* CLI and STI: the virtual IF (the real one stays 1). */
+void vcpu_set_if(struct vcpu *v, bool on);
 
 #endif

@@ -261,6 +261,10 @@ void cpu_load_seg_raw(struct cpu *c, enum cpu_sreg s, uint16_t sel,
 /* Drop every TLB entry (after the owner edits CR3/CR0/CR4 or page tables). */
 void cpu_tlb_flush(struct cpu *c);
 
+/* Drop the TLB's translation of one linear page, as INVLPG does (after the
+ * owner edits one page-table entry and wants only that page forgotten). */
+void cpu_tlb_flush_page(struct cpu *c, uint32_t laddr);
+
 /* Translate a linear address as a supervisor read would, with no side
  * effects (no A/D bits, no fault).  Returns 0 and sets *paddr, or -1. */
 int cpu_translate(struct cpu *c, uint32_t laddr, uint32_t *paddr);

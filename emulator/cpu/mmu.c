@@ -236,6 +236,12 @@ void cpu_tlb_flush(struct cpu *c)
     tlb_flush_all(c);
 }
 
+/* Public: one page, as INVLPG. */
+void cpu_tlb_flush_page(struct cpu *c, uint32_t laddr)
+{
+    tlb_flush_page(c, laddr);
+}
+
 /* --- side-effect-free translation for debuggers and monitors ----------------- */
 
 /* Public: a supervisor-view walk with no A/D bits and no fault. */

@@ -81,7 +81,13 @@ static void m_io_out(void *opaque, uint16_t port, uint32_t val, unsigned size)
 static void update_intr(struct machine *m)
 {
     bool pic = pic_intr(&m->pic) && lapic_extint_enabled(&m->lapic);
-    cpu_set_intr(&m->cpu, lapic_pending(&m->lapic) >= 0 || pic);
+    cpu_set_intr(&m->cpu, !m->intr_held && (lapic_pending(&m->lapic) >= 0 || pic));
+}
+
+void machine_hold_intr(struct machine *m, bool held)
+{
+    m->intr_held = held;
+    update_intr(m);
 }
 
 /* INTA: the local APIC first (its interrupts come from the I/O APIC and its

@@ -95,6 +95,9 @@ struct machine {
      * hardware.  Returns MACHINE_RUNNING to go on, or why the machine stops. */
     enum machine_stop (*ring0_exit)(void *ctx);
     void *ring0_ctx;
+    /* Chapter 2: the monitor holds the CPU's INTR pin low while the guest's
+     * virtual IF is clear (the devices keep their interrupts pending). */
+    bool intr_held;
 
     enum machine_stop stop;        /* set by callbacks; MACHINE_RUNNING while running */
     int exit_status;               /* for MACHINE_EXITED: (value << 1) | 1 */
@@ -127,6 +130,11 @@ enum machine_stop machine_step(struct machine *m);
 /* Print the statistics, in a fixed order; the host-dependent lines start
  * with "host:". */
 void machine_print_stats(struct machine *m, FILE *out, double host_seconds);
+
+/* Hold the CPU's INTR pin low (held) or let it follow the interrupt
+ * controllers again: how a monitor keeps device interrupts pending while
+ * its guest's virtual IF is clear. */
+void machine_hold_intr(struct machine *m, bool held);
 
 /* Drive ISA IRQ line `irq` as a device would (the machine's irq_chip). */
 void machine_set_irq(void *machine, int irq, int level);

@@ -101,14 +101,15 @@ Test(emulate, mov_ss_with_rpl0_loads_the_ring1_selector)
     vmtest_free(&t);
 }
 
-Test(emulate, sti_and_cli_set_the_virtual_and_the_real_if)
+Test(emulate, sti_and_cli_set_the_virtual_if_and_hold_intr)
 {
     struct vmtest t;
     vmtest_boot(&t, "priv", VM_TRAP, BUDGET);
     cr_assert_not(t.mon->v.iflag, "before: Multiboot leaves IF = 0");
     cr_assert_eq(vmtest_run(&t), MACHINE_EXITED);
     cr_assert_not(t.mon->v.iflag, "after STI; CLI: virtual IF = 0");
-    cr_assert_eq(t.m->cpu.eflags & FLAG_IF, 0, "the real IF follows the virtual one");
+    cr_assert_neq(t.m->cpu.eflags & FLAG_IF, 0, "the real IF stays 1 (the monitor's)");
+    cr_assert(t.m->intr_held, "virtual IF = 0: the monitor holds the INTR pin low");
     cr_assert_eq((t.m->cpu.eflags & FLAG_IOPL), 0, "the real IOPL stays 0 so I/O keeps trapping");
     expect_exits(&t, INSN_STI, 1, "STI");
     expect_exits(&t, INSN_CLI, 1, "CLI");

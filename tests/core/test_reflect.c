@@ -125,7 +125,8 @@ Test(reflect, interrupt_waits_for_the_virtual_if)
     t.m->cfg.max_insns = 50000;
     cr_assert_eq(vmtest_run(&t), MACHINE_BUDGET);
     cr_assert_eq(t.mon->exits[MON_EXIT_EXTINT], 0, "IF = 0: the interrupt must not be taken");
-    cr_assert(t.m->cpu.intr, "the PIC holds INTR while the guest has IF = 0");
+    cr_assert(pic_intr(&t.m->pic), "the PIC keeps the interrupt pending while the guest has IF = 0");
+    cr_assert(t.m->intr_held && !t.m->cpu.intr, "the monitor holds the CPU's INTR pin low");
     t.m->cfg.max_insns = 10 * IRQ_LOOPS;
     cr_assert_eq(vmtest_run(&t), MACHINE_EXITED, "the handler never ran: %s", t.m->report);
     cr_assert_eq(vmtest_word(&t, K_RESULTS + 4), IRQ_LOOPS, "taken at loop %u, expected after STI (%u)",
