@@ -73,14 +73,21 @@ static int retire(struct monitor *mon, const struct cpu_decoded *d)
     return EMU_DONE;
 }
 
-/* Read `size` bytes of the memory operand (guest linear = physical).  0 or -1. */
+/* Read `size` bytes of the memory operand.  0, -1 (beyond the segment or
+ * RAM) or GLIN_PAGE_FAULT (mon->fault is the guest's #PF). */
 static int read_mem(struct monitor *mon, const struct cpu_decoded *d, uint32_t add, void *buf,
                     uint32_t size)
 {
     const struct seg *s = &mon->c->seg[d->seg];
     if (d->ea + add + size - 1 > s->limit)
         return -1;
-    return gmem_read(mon, s->base + d->ea + add, buf, size);
+    return glin_read(mon, s->base + d->ea + add, buf, size);
+}
+
+/* A memory operand could not be read: the guest's #PF, or #GP(0). */
+static int operand_fault(struct monitor *mon, int rc)
+{
+    return rc == GLIN_PAGE_FAULT ? EMU_FAULT : fault_gp(mon, 0);
 }
 
 /* A 16-bit operand: the register (mod = 3) or memory.  0 or -1. */
@@ -132,10 +139,11 @@ static int emu_load_dtr(struct monitor *mon, const struct cpu_decoded *d, bool g
 {
     uint16_t limit;
     uint32_t base;
+    int rc;
     if (d->mod == 3)
         return fault_gp(mon, 0);
-    if (read_mem(mon, d, 0, &limit, 2) < 0 || read_mem(mon, d, 2, &base, 4) < 0)
-        return fault_gp(mon, 0);
+    if ((rc = read_mem(mon, d, 0, &limit, 2)) < 0 || (rc = read_mem(mon, d, 2, &base, 4)) < 0)
+        return operand_fault(mon, rc);
     struct dtr t = { .base = d->opsize == 2 ? base & 0xffffffu : base, .limit = limit };
     if (gdt) {
         mon->v.gdtr = t;
@@ -152,8 +160,9 @@ static int emu_lldt(struct monitor *mon, const struct cpu_decoded *d)
 {
     uint16_t sel;
     uint32_t lo, hi;
-    if (read_operand16(mon, d, &sel) < 0)
-        return fault_gp(mon, 0);
+    int rc;
+    if ((rc = read_operand16(mon, d, &sel)) < 0)
+        return operand_fault(mon, rc);
     if ((sel & ~3u) == 0) {
         mon->v.ldtr = (struct seg){ .sel = sel };
         cpu_load_seg_raw(mon->c, SEG_LDTR, sel, 0, 0, 0);
@@ -174,12 +183,14 @@ static int emu_ltr(struct monitor *mon, const struct cpu_decoded *d)
 {
     uint16_t sel;
     uint32_t lo, hi;
-    if (read_operand16(mon, d, &sel) < 0)
-        return fault_gp(mon, 0);
+    int rc;
+    if ((rc = read_operand16(mon, d, &sel)) < 0)
+        return operand_fault(mon, rc);
     if (shadow_guest_desc(mon, sel, &lo, &hi) < 0 || ((hi >> DESC_TYPE_SHIFT) & 0x1fu) != TSS32_AVAILABLE)
         return fault_gp(mon, sel & 0xfffcu);
     hi |= TSS32_BUSY_BIT;
-    gmem_write(mon, mon->v.gdtr.base + (sel & 0xfff8u) + 4, &hi, 4);
+    if ((rc = glin_write(mon, mon->v.gdtr.base + (sel & 0xfff8u) + 4, &hi, 4)) < 0)
+        return operand_fault(mon, rc);
     uint32_t limit = (lo & 0xffffu) | (hi & 0xf0000u);
     if (hi & 0x00800000u)
         limit = limit * 4096u + 4095u;
@@ -196,21 +207,31 @@ static void update_real_cr0(struct monitor *mon)
     c->cr0 = (c->cr0 & ~CR0_GUEST_MIRRORED) | (mon->v.cr0 & CR0_GUEST_MIRRORED);
 }
 
-/* SDM Vol. 2B MOV to CR0: paging and real mode are beyond this chapter. */
+/* SDM Vol. 2B MOV to CR0: real mode is beyond this course; paging is the
+ * MMU's business (chapter 2's stops the VM, chapter 3's shadows it).
+ * SDM Vol. 3A 2.5: PG without PE is #GP(0). */
 static int write_cr0(struct monitor *mon, uint32_t value)
 {
-    if (value & CR0_PG)
-        return emu_stop(mon, MACHINE_UNSUPPORTED,
-                        "guest enabled paging: shadow page tables are chapter 3 (shadow-mmu/)");
+    if ((value & CR0_PG) && !(value & CR0_PE))
+        return fault_gp(mon, 0);
     if (!(value & CR0_PE))
         return emu_stop(mon, MACHINE_UNSUPPORTED, "guest left protected mode: not supported");
+    uint32_t old = mon->v.cr0;
     mon->v.cr0 = value | CR0_ET;
     update_real_cr0(mon);
-    return EMU_DONE;
+    return mon->mmu->write_cr(mon, 0, old);
 }
 
-/* SDM Vol. 2B MOV CRn, r32 (0F 22): CR0, CR2, CR3, CR4; others #UD.  CR3
- * and CR4 only matter to a paging guest, so they are just remembered. */
+/* CR3 and CR4 go to the virtual CPU; the MMU decides what they mean for
+ * the real page tables. */
+static int write_cr34(struct monitor *mon, int cr, uint32_t value)
+{
+    uint32_t *reg = cr == 3 ? &mon->v.cr3 : &mon->v.cr4, old = *reg;
+    *reg = value;
+    return mon->mmu->write_cr(mon, cr, old);
+}
+
+/* SDM Vol. 2B MOV CRn, r32 (0F 22): CR0, CR2, CR3, CR4; others #UD. */
 static int emu_mov_to_cr(struct monitor *mon, const struct cpu_decoded *d)
 {
     uint32_t value = mon->c->reg[d->rm];
@@ -218,8 +239,8 @@ static int emu_mov_to_cr(struct monitor *mon, const struct cpu_decoded *d)
     switch (d->reg) {
     case 0: rc = write_cr0(mon, value); break;
     case 2: mon->v.cr2 = value; break;
-    case 3: mon->v.cr3 = value; break;
-    case 4: mon->v.cr4 = value; break;
+    case 3:
+    case 4: rc = write_cr34(mon, d->reg, value); break;
     default:
         mon->fault = (struct guest_fault){ .vector = EXC_UD };
         return EMU_FAULT;
@@ -251,17 +272,25 @@ static int emu_clts(struct monitor *mon, const struct cpu_decoded *d)
 static int emu_lmsw(struct monitor *mon, const struct cpu_decoded *d)
 {
     uint16_t msw;
-    if (read_operand16(mon, d, &msw) < 0)
-        return fault_gp(mon, 0);
+    int rc;
+    if ((rc = read_operand16(mon, d, &msw)) < 0)
+        return operand_fault(mon, rc);
     uint32_t cr0 = (mon->v.cr0 & ~(LMSW_BITS & ~CR0_PE)) | (msw & LMSW_BITS);
-    int rc = write_cr0(mon, cr0);
+    rc = write_cr0(mon, cr0);
     return rc == EMU_DONE ? retire(mon, d) : rc;
 }
 
-/* SDM Vol. 2A INVLPG, WBINVD, INVD: the guest has no TLB entries of its
- * own (no paging) and the machine no caches: nothing to do. */
+/* SDM Vol. 2A WBINVD, INVD: the machine has no caches: nothing to do. */
 static int emu_nop(struct monitor *mon, const struct cpu_decoded *d)
 {
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A INVLPG m: the linear address of the operand (segment base +
+ * offset, no access made) is the MMU's to forget. */
+static int emu_invlpg(struct monitor *mon, const struct cpu_decoded *d)
+{
+    mon->mmu->invlpg(mon, mon->c->seg[d->seg].base + d->ea);
     return retire(mon, d);
 }
 
@@ -302,6 +331,12 @@ static int emu_native_step(struct monitor *mon, const struct cpu_decoded *d)
     enum cpu_exit e = cpu_step(c);
     c->cpl = 1;
     c->exit_request |= request;
+    if (e == CPU_EXIT_RING0 && c->exit.vector == EXC_PF) {
+        /* A page the shadow has not filled yet (REP INS into a fresh buffer):
+         * the MMU decides; if it resolves the fault, the instruction
+         * traps again and goes on where it stopped (ECX, EDI are updated). */
+        return mon->mmu->page_fault(mon, 1) == MACHINE_RUNNING ? EMU_DONE : EMU_STOP;
+    }
     if (e == CPU_EXIT_RING0) {     /* it faulted: the guest gets the fault */
         mon->fault = (struct guest_fault){ c->exit.vector, c->exit.has_error, c->exit.error };
         return EMU_FAULT;
@@ -328,7 +363,7 @@ static int peek_stack(struct monitor *mon, uint32_t *w, uint32_t n)
     uint32_t esp = mon->c->reg[ESP];
     if (esp + n * 4 - 1 > ss->limit)
         return -1;
-    return gmem_read(mon, ss->base + esp, w, n * 4);
+    return glin_read(mon, ss->base + esp, w, n * 4);
 }
 
 /* SDM Vol. 2A IRET, "return to outer privilege level": the data segment
@@ -418,7 +453,7 @@ static int emu_retf(struct monitor *mon, const struct cpu_decoded *d)
     if ((w[1] & 3u) == 3) {
         const struct seg *ss = &mon->c->seg[SEG_SS];
         uint32_t at = mon->c->reg[ESP] + 8 + params;
-        if (at + 7 > ss->limit || gmem_read(mon, ss->base + at, &w[2], 8) < 0)
+        if (at + 7 > ss->limit || glin_read(mon, ss->base + at, &w[2], 8) < 0)
             return EMU_UNKNOWN;
         rc = return_to_ring3(mon, w[0], w[1], w[2] + params, w[3]);
     } else if ((w[1] & 3u) == 0) {
@@ -515,7 +550,7 @@ int emu_privileged(struct monitor *mon)
     case INSN_MOV_FROM_CR:  return emu_mov_from_cr(mon, &d);
     case INSN_CLTS:         return emu_clts(mon, &d);
     case INSN_LMSW:         return emu_lmsw(mon, &d);
-    case INSN_INVLPG:
+    case INSN_INVLPG:       return emu_invlpg(mon, &d);
     case INSN_WBINVD:       return emu_nop(mon, &d);
     case INSN_IN:
     case INSN_OUT:          return emu_in_out(mon, &d);

@@ -2,11 +2,14 @@
 
 /*
  * The monitor reads guest structures (GDT, IDT, TSS, the stack it pushes an
- * interrupt frame on) by guest-physical address.  The host memory behind
- * guest RAM is followed directly by the monitor's own memory, so every
- * access is checked against the guest's RAM size first: an address the guest
- * controls must never reach the monitor.  Until chapter 3 the guest does not
- * page, so its linear addresses are its physical ones.
+ * interrupt frame on) at the linear addresses the guest gave for them.  A
+ * linear address becomes guest-physical through the MMU (mmu_ops translate:
+ * itself in chapter 2, the guest's page tables in chapter 3), one page at a
+ * time, since consecutive linear pages need not be consecutive frames.
+ *
+ * The host memory behind guest RAM is followed directly by the monitor's
+ * own memory, so every physical access is checked against the guest's RAM
+ * size first: an address the guest controls must never reach the monitor.
  */
 #include <string.h>
 
@@ -32,4 +35,43 @@ int gmem_write(struct monitor *mon, uint32_t gpa, const void *buf, uint32_t len)
         return -1;
     memcpy(mon->m->ram + gpa, buf, len);
     return 0;
+}
+
+/* Copy between buf and guest linear memory, page by page. */
+static int glin_copy(struct monitor *mon, uint32_t la, uint8_t *buf, uint32_t len, bool write)
+{
+    while (len) {
+        uint32_t gpa, chunk = MON_PAGE_BYTES - (la & (MON_PAGE_BYTES - 1));
+        if (chunk > len)
+            chunk = len;
+        if (mon->mmu->translate(mon, la, write, &gpa) < 0)
+            return GLIN_PAGE_FAULT;
+        int rc = write ? gmem_write(mon, gpa, buf, chunk) : gmem_read(mon, gpa, buf, chunk);
+        if (rc < 0)
+            return -1;
+        la += chunk;
+        buf += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int glin_read(struct monitor *mon, uint32_t la, void *buf, uint32_t len)
+{
+    return glin_copy(mon, la, buf, len, false);
+}
+
+int glin_write(struct monitor *mon, uint32_t la, const void *buf, uint32_t len)
+{
+    return glin_copy(mon, la, (uint8_t *)buf, len, true);
+}
+
+void *mon_ptr(const struct monitor *mon, uint32_t off)
+{
+    return mon->mem + off;
+}
+
+uint32_t mon_phys(const struct monitor *mon, uint32_t off)
+{
+    return mon->mem_phys + off;
 }

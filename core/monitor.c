@@ -26,9 +26,6 @@
 
 #include "monitor_internal.h"
 
-/* Deepest chain of MMIO steps (an access crossing two unmapped pages needs two). */
-#define MMIO_MAX_DEPTH 4
-
 /* What the exit is, from the CPU's description of the event. */
 static enum mon_exit exit_reason(const struct monitor *mon)
 {
@@ -40,7 +37,7 @@ static enum mon_exit exit_reason(const struct monitor *mon)
     if ((x->vector == EXC_GP || x->vector == EXC_NP) && mon->v.cpl == 0)
         return MON_EXIT_PRIVILEGED;        /* #NP: IRET to ring 3, see shadow_gdt.c */
     if (x->vector == EXC_PF)
-        return MON_EXIT_MMIO;
+        return MON_EXIT_PAGE_FAULT;
     return MON_EXIT_EXCEPTION;
 }
 
@@ -69,28 +66,10 @@ static int on_privileged(struct monitor *mon)
     return rc == EMU_UNKNOWN ? reflect_exit(mon) : rc;
 }
 
-static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth);
-
-/* SDM Vol. 3A 4.7: the #PF's CR2 is the linear address.  Outside guest RAM
- * it is MMIO (or open bus): map that page to the physical address for one
- * instruction, let the CPU do the access through the machine's MMIO bus,
- * unmap it.  Guest-physical addresses that the host uses for monitor memory
- * are mapped to a physical page beyond all RAM instead: open bus, as on the
- * bare machine. */
-static enum machine_stop on_mmio(struct monitor *mon, int depth)
+uint32_t monitor_outside_ram(const struct monitor *mon, uint32_t gpa)
 {
-    struct cpu *c = mon->c;
-    uint32_t la = c->exit.cr2, end_of_ram = mon->mem_phys + MONITOR_BYTES;
-    if (la < mon->guest_ram || la >= MONITOR_LINEAR || depth >= MMIO_MAX_DEPTH)
-        return after(mon, emu_stop(mon, MACHINE_TRIPLE_FAULT, "monitor: unexpected page fault "
-                                   "at 0x%08x, EIP 0x%08x", la, c->eip));
-    uint32_t pa = la >= end_of_ram ? la : end_of_ram + (la & 0xfffu);
-    pt_map_mmio(mon, la, pa, true);
-    enum cpu_exit e = cpu_step(c);
-    pt_map_mmio(mon, la, 0, false);
-    if (e == CPU_EXIT_RING0)
-        return monitor_exit_depth(mon, depth + 1);
-    return e == CPU_EXIT_REQUEST ? mon->m->stop : MACHINE_RUNNING;
+    uint32_t end_of_ram = mon->mem_phys + MONITOR_BYTES;
+    return gpa >= mon->guest_ram && gpa < end_of_ram ? end_of_ram + (gpa & 0xfffu) : gpa;
 }
 
 /* SDM Vol. 3A 6.8.1: an external interrupt is taken only with IF = 1.  The
@@ -105,7 +84,7 @@ static void sync_intr(struct monitor *mon)
 }
 
 /* The exit switch: one case per reason (see the file comment). */
-static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
+enum machine_stop monitor_handle_exit(struct monitor *mon, int depth)
 {
     vcpu_sync_cpl(&mon->v, mon->c);
     enum mon_exit why = exit_reason(mon);
@@ -116,8 +95,8 @@ static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
     case MON_EXIT_PRIVILEGED:      /* #GP in ring 1: CLI, OUT, LGDT, MOV CR3, IRET ... */
         s = after(mon, on_privileged(mon));
         break;
-    case MON_EXIT_MMIO:            /* #PF: the APICs or open bus */
-        s = on_mmio(mon, depth);
+    case MON_EXIT_PAGE_FAULT:      /* #PF: MMIO, or the shadow page tables' business */
+        s = mon->mmu->page_fault(mon, depth);
         break;
     case MON_EXIT_EXTINT:          /* a device interrupt: only arrives with virtual IF = 1 */
     case MON_EXIT_SOFTINT:         /* INT n: the gate's DPL is checked against the guest's CPL */
@@ -135,7 +114,7 @@ static enum machine_stop monitor_exit_depth(struct monitor *mon, int depth)
 /* machine.h's ring0_exit hook. */
 static enum machine_stop monitor_exit(void *ctx)
 {
-    return monitor_exit_depth(ctx, 0);
+    return monitor_handle_exit(ctx, 0);
 }
 
 /* The CPU as the monitor runs it: paging on with the monitor's tables, the
@@ -145,8 +124,6 @@ static void deprivilege(struct monitor *mon)
 {
     struct cpu *c = mon->c;
     c->bus.ram_size = mon->guest_ram + MONITOR_BYTES;
-    vcpu_init(&mon->v, c);
-    pt_build(mon);
     shadow_gdt_build(mon);
     shadow_gdt_deprivilege_segments(mon);
     c->idtr = (struct dtr){ .base = MONITOR_LINEAR, .limit = 0 };
@@ -158,7 +135,8 @@ static void deprivilege(struct monitor *mon)
     sync_intr(mon);
 }
 
-struct monitor *monitor_attach(struct machine *m, char *err, size_t errlen)
+struct monitor *monitor_attach(struct machine *m, const struct mmu_ops *mmu, char *err,
+                               size_t errlen)
 {
     if (m->cfg.monitor_bytes < MONITOR_BYTES) {
         snprintf(err, errlen, "monitor: the machine has no monitor memory (monitor_bytes)");
@@ -174,6 +152,12 @@ struct monitor *monitor_attach(struct machine *m, char *err, size_t errlen)
     mon->guest_ram = (uint32_t)m->ram_size;
     mon->mem_phys = mon->guest_ram;
     mon->mem = m->ram + m->ram_size;
+    mon->mmu = mmu ? mmu : &mmu_flat_ops;
+    vcpu_init(&mon->v, mon->c);
+    if (mon->mmu->attach(mon, err, errlen) < 0) {
+        free(mon);
+        return NULL;
+    }
     deprivilege(mon);
     m->ring0_exit = monitor_exit;
     m->ring0_ctx = mon;
@@ -187,5 +171,6 @@ void monitor_destroy(struct monitor *mon)
     mon->m->ring0_exit = NULL;
     mon->m->ring0_ctx = NULL;
     machine_hold_intr(mon->m, false);
+    mon->mmu->detach(mon);
     free(mon);
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "machine.h"
+#include "mmu.h"
 
 /* Monitor memory: RAM after the guest's, mapped at the top 4 MiB of the
  * linear address space (one page-directory entry, SDM Vol. 3A 4.3). */
@@ -22,9 +23,11 @@
 
 struct monitor;
 
-/* Take over a loaded machine (built with cfg.monitor_bytes = MONITOR_BYTES).
+/* Take over a loaded machine (built with cfg.monitor_bytes = MONITOR_BYTES),
+ * mapping guest memory with `mmu` (NULL: chapter 2's flat tables).
  * Returns the monitor, or NULL with a message in err. */
-struct monitor *monitor_attach(struct machine *m, char *err, size_t errlen);
+struct monitor *monitor_attach(struct machine *m, const struct mmu_ops *mmu, char *err,
+                               size_t errlen);
 
 /* Detach from the machine and free the monitor. */
 void monitor_destroy(struct monitor *mon);

@@ -7,8 +7,9 @@
  *
  *   monitor.c    attach, and the exit switch: one case per exit reason
  *   vcpu.c       the guest's beliefs: CPL, IF, IOPL, selectors
- *   gmem.c       guest-physical memory, bounded by the guest's RAM
- *   pagetable.c  the monitor's page tables: guest RAM, monitor region, MMIO
+ *   gmem.c       guest memory: physical (bounded by its RAM) and linear (via mmu_ops)
+ *   pagetable.c  the monitor's page tables: guest RAM, monitor region, one-step mappings
+ *   mmu_flat.c   chapter 2's mmu_ops: no guest paging
  *   shadow_gdt.c the physical GDT: the guest's with DPL 0 -> 1, truncated
  *   emulate.c    one function per privileged instruction
  *   reflect.c    exceptions and interrupts through the guest's virtual IDT
@@ -20,6 +21,7 @@
 
 #include "cpu.h"
 #include "machine.h"
+#include "mmu.h"
 #include "monitor.h"
 #include "vcpu.h"
 
@@ -32,6 +34,8 @@
 #define MON_GDT_BYTES   0x10000u
 #define MON_LDT         0x14000u    /* the shadow LDT, as large */
 #define MON_PT_GUEST    0x30000u    /* page tables for guest RAM, 1 KiB per MiB */
+/* ... then, page-aligned, free pages to the end (mon->pool_off): chapter 3's shadow tables. */
+#define MON_PAGE_BYTES  4096u
 
 /* Why a privileged-instruction emulation stopped: */
 enum emu_result {
@@ -51,7 +55,7 @@ struct guest_fault {
 /* Exit reasons, for the switch and for --stats. */
 enum mon_exit {
     MON_EXIT_PRIVILEGED,           /* #GP at the guest's CPL 0: an instruction to emulate */
-    MON_EXIT_MMIO,                 /* #PF: an access outside guest RAM */
+    MON_EXIT_PAGE_FAULT,           /* #PF: MMIO, or (chapter 3) the shadow page tables */
     MON_EXIT_EXCEPTION,            /* any other exception: the guest's own */
     MON_EXIT_SOFTINT,              /* INT n, INT3, INTO */
     MON_EXIT_EXTINT,               /* an external interrupt the guest can take */
@@ -76,6 +80,9 @@ struct monitor {
     uint8_t *mem;                  /* monitor memory (host address) */
     uint32_t mem_phys;             /* its physical address: the guest RAM size */
     uint32_t guest_ram;            /* bytes of guest RAM */
+    uint32_t pool_off;             /* first monitor-memory page mmu_ops may use */
+    const struct mmu_ops *mmu;     /* flat (chapter 2) or shadow (chapter 3) */
+    void *mmu_state;               /* the mmu_ops' own */
     struct guest_fault fault;      /* set by an emulation returning EMU_FAULT */
     enum mon_insn last_insn;       /* the instruction the last emulation handled */
 
@@ -88,21 +95,56 @@ struct monitor {
     uint64_t between[MON_GAP_BUCKETS];   /* exits by log2(instructions since the last one) */
 };
 
-/* --- gmem.c: guest-physical memory (guest linear = physical: no paging yet) --- */
+/* --- gmem.c: guest memory ------------------------------------------------------ */
 
 /* Copy len bytes from/to guest-physical gpa.  Returns 0, or -1 if any byte
  * is outside the guest's RAM (never touches monitor memory). */
 int gmem_read(struct monitor *mon, uint32_t gpa, void *buf, uint32_t len);
 int gmem_write(struct monitor *mon, uint32_t gpa, const void *buf, uint32_t len);
 
+/* A guest page fault stopped a linear access (mon->fault holds the #PF). */
+#define GLIN_PAGE_FAULT (-2)
+
+/* Copy len bytes from/to guest linear address la, as supervisor accesses
+ * through the guest's own paging (mmu_ops translate).  Returns 0, -1 if a
+ * byte is outside guest RAM, or GLIN_PAGE_FAULT. */
+int glin_read(struct monitor *mon, uint32_t la, void *buf, uint32_t len);
+int glin_write(struct monitor *mon, uint32_t la, const void *buf, uint32_t len);
+
+/* Host address of monitor memory at offset `off`, and its physical address. */
+void *mon_ptr(const struct monitor *mon, uint32_t off);
+uint32_t mon_phys(const struct monitor *mon, uint32_t off);
+
 /* --- pagetable.c ------------------------------------------------------------- */
 
-/* Build the monitor's page tables and point CR3 at them, paging on. */
+/* Build the flat page tables (guest RAM identity-mapped, the monitor region)
+ * and point CR3 at them, paging on. */
 void pt_build(struct monitor *mon);
 
-/* Map linear page `laddr` to physical `paddr` (map true), or unmap it
- * (map false, paddr ignored).  Flushes the TLB. */
-void pt_map_mmio(struct monitor *mon, uint32_t laddr, uint32_t paddr, bool map);
+/* Physical address of the flat page directory, and the page-directory
+ * entry that maps the monitor region (every real page directory has it). */
+uint32_t pt_flat_cr3(const struct monitor *mon);
+uint32_t pt_monitor_pde(const struct monitor *mon);
+
+/* Execute one guest instruction with linear page `la` mapped, for that one
+ * instruction only, to physical `pa` (writable or not) in whatever tables
+ * CR3 points at.  How the guest touches MMIO, and how chapter 3 lets it
+ * write a page table it write-protects.  An exit inside is handled at
+ * depth + 1.  Returns MACHINE_RUNNING or why the VM stops. */
+enum machine_stop pt_step_with_page(struct monitor *mon, uint32_t la, uint32_t pa, bool writable,
+                                    int depth);
+
+/* Deepest chain of one-step mappings (an access crossing two pages needs two). */
+#define MON_MAX_DEPTH 4
+
+/* --- monitor.c ------------------------------------------------------------------ */
+
+/* Handle the CPU's ring-0 exit at nesting `depth` (0 from machine_run). */
+enum machine_stop monitor_handle_exit(struct monitor *mon, int depth);
+
+/* Physical address for a guest-physical one outside guest RAM: itself for
+ * MMIO, open bus for the part the host uses for monitor memory. */
+uint32_t monitor_outside_ram(const struct monitor *mon, uint32_t gpa);
 
 /* --- shadow_gdt.c ---------------------------------------------------------------- */
 

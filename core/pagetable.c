@@ -1,18 +1,21 @@
 /* pagetable.c - the monitor's page tables: what of the physical machine the guest may touch. */
 
 /*
- * The CPU runs with paging on and CR3 pointing at tables the monitor owns
- * (the guest believes paging is off).  They map exactly two things:
+ * The CPU runs with paging on and CR3 pointing at tables the monitor owns.
+ * While the guest believes paging is off (chapter 2, and chapter 3 until
+ * the guest sets CR0.PG) they are the flat tables built here, which map
+ * exactly two things:
  *
  *   linear [0, guest RAM)           -> physical [0, guest RAM)   user, writable
  *   linear [MONITOR_LINEAR, 4 GiB)  -> monitor memory            supervisor
  *
  * Nothing else is mapped, so any guest access outside its RAM (the local
  * APIC, the I/O APIC, open bus) is a page fault that exits to the monitor,
- * which maps that one page for one instruction (pt_map_mmio).  The monitor
+ * which maps that one page for one instruction (pt_step_with_page).  The monitor
  * region is supervisor-only, and since CPL 1 also counts as supervisor
  * (SDM Vol. 3A 4.6), what really keeps the guest kernel out is segment
- * truncation (shadow_gdt.c).
+ * truncation (shadow_gdt.c).  Chapter 3's shadow page directories copy the
+ * monitor's entry, so the monitor stays mapped whatever the guest does.
  *
  * SDM Vol. 3A 4.3, figure 4-4: a 32-bit PDE or PTE.
  *
@@ -26,21 +29,16 @@
 #include "monitor_internal.h"
 #include "paging.h"
 
-#define PAGE_BYTES 4096u
+#define PAGE_BYTES MON_PAGE_BYTES
 #define PT_ENTRIES PAGING_ENTRIES
 #define PDE_SHIFT PAGING_PDE_SHIFT   /* SDM Vol. 3A 4.3: linear bits 31:22 index the directory */
 #define PTE_SHIFT PAGING_PTE_SHIFT   /* bits 21:12 index the table */
+#define FRAME_MASK (~(PAGE_BYTES - 1))
 
-/* The host address of a 32-bit table entry in monitor memory. */
+/* The host address of a 32-bit table in monitor memory. */
 static uint32_t *mon_table(struct monitor *mon, uint32_t off)
 {
-    return (uint32_t *)(mon->mem + off);
-}
-
-/* Physical address of something in monitor memory. */
-static uint32_t mon_phys(const struct monitor *mon, uint32_t off)
-{
-    return mon->mem_phys + off;
+    return mon_ptr(mon, off);
 }
 
 /* Identity-map guest RAM, one page table per 4 MiB. */
@@ -61,32 +59,75 @@ static void map_monitor(struct monitor *mon)
     uint32_t *pt = mon_table(mon, MON_PT_SELF);
     for (uint32_t p = 0; p < PT_ENTRIES; p++)
         pt[p] = mon_phys(mon, p * PAGE_BYTES) | PTE_P | PTE_RW;
-    mon_table(mon, MON_PD)[MONITOR_LINEAR >> PDE_SHIFT] = mon_phys(mon, MON_PT_SELF) | PTE_P | PTE_RW;
+    mon_table(mon, MON_PD)[MONITOR_LINEAR >> PDE_SHIFT] = pt_monitor_pde(mon);
 }
 
+uint32_t pt_monitor_pde(const struct monitor *mon)
+{
+    return mon_phys(mon, MON_PT_SELF) | PTE_P | PTE_RW;
+}
+
+uint32_t pt_flat_cr3(const struct monitor *mon)
+{
+    return mon_phys(mon, MON_PD);
+}
+
+/* SDM Vol. 3A 4.6: with CR0.WP = 1 the supervisor (CPL 0-2, so the guest
+ * kernel in ring 1 too) cannot write read-only pages; chapter 3 relies on
+ * it to write-protect guest page tables. */
 void pt_build(struct monitor *mon)
 {
-    memset(mon->mem, 0, MON_PT_GUEST + mon->guest_ram / PT_ENTRIES);
+    uint32_t tables_end = MON_PT_GUEST + mon->guest_ram / PT_ENTRIES;
+    mon->pool_off = (tables_end + PAGE_BYTES - 1) & FRAME_MASK;
+    memset(mon->mem, 0, mon->pool_off);
     map_guest_ram(mon);
     map_monitor(mon);
-    mon->c->cr3 = mon_phys(mon, MON_PD);
-    mon->c->cr0 |= CR0_PG;
+    mon->c->cr3 = pt_flat_cr3(mon);
+    mon->c->cr0 |= CR0_PG | CR0_WP;
     cpu_tlb_flush(mon->c);
 }
 
-/* SDM Vol. 3A 4.10.4.1: after changing a mapping, the TLB must forget it. */
-void pt_map_mmio(struct monitor *mon, uint32_t laddr, uint32_t paddr, bool map)
+/* The page-table entry for `la` in the tables CR3 points at, borrowing the
+ * scratch table when the directory has none there (*pde_saved tells how to
+ * undo that; the scratch table is all zeros whenever nobody borrows it).
+ * CR3 always points into monitor memory. */
+static uint32_t *pte_slot(struct monitor *mon, uint32_t la, uint32_t *pde_saved)
 {
-    uint32_t *pd = mon_table(mon, MON_PD);
-    uint32_t pdi = laddr >> PDE_SHIFT, pti = (laddr >> PTE_SHIFT) % PT_ENTRIES;
-    bool own_table = !(pd[pdi] & PTE_P) || (pd[pdi] & ~(PAGE_BYTES - 1)) == mon_phys(mon, MON_PT_SCRATCH);
-    uint32_t *pt;
-    if (own_table) {
-        pd[pdi] = map ? (mon_phys(mon, MON_PT_SCRATCH) | PTE_P | PTE_RW | PTE_US) : 0;
-        pt = mon_table(mon, MON_PT_SCRATCH);
-    } else {
-        pt = mon_table(mon, MON_PT_GUEST + pdi * PAGE_BYTES);
+    uint32_t *pd = mon_table(mon, (mon->c->cr3 & FRAME_MASK) - mon->mem_phys);
+    uint32_t *pde = &pd[la >> PDE_SHIFT];
+    *pde_saved = *pde;
+    if (!(*pde & PTE_P))
+        *pde = mon_phys(mon, MON_PT_SCRATCH) | PTE_P | PTE_RW | PTE_US;
+    return mon_table(mon, (*pde & FRAME_MASK) - mon->mem_phys) + ((la >> PTE_SHIFT) % PT_ENTRIES);
+}
+
+/* SDM Vol. 3A 4.10.4.1: after changing a mapping, the TLB must forget it --
+ * only that page, so that the guest's other (possibly stale) translations
+ * stay exactly as the hardware would keep them. */
+enum machine_stop pt_step_with_page(struct monitor *mon, uint32_t la, uint32_t pa, bool writable,
+                                    int depth)
+{
+    struct cpu *c = mon->c;
+    uint32_t pde_saved, pd_off = (c->cr3 & FRAME_MASK) - mon->mem_phys;
+    uint32_t *pte = pte_slot(mon, la, &pde_saved), pte_saved = *pte;
+    *pte = (pa & FRAME_MASK) | PTE_P | PTE_US | (writable ? PTE_RW : 0);
+    cpu_tlb_flush_page(c, la);
+    enum cpu_exit e = cpu_step(c);
+    if (e == CPU_EXIT_RING0 && depth + 1 < MON_MAX_DEPTH) {
+        enum machine_stop s = monitor_handle_exit(mon, depth + 1);
+        if (s != MACHINE_RUNNING)
+            return s;
+    } else if (e == CPU_EXIT_RING0) {
+        mon->m->stop = MACHINE_TRIPLE_FAULT;
+        snprintf(mon->m->report, sizeof(mon->m->report),
+                 "monitor: one instruction needs more than %d one-step mappings, EIP 0x%08x",
+                 MON_MAX_DEPTH, c->eip);
+        return mon->m->stop;
     }
-    pt[pti] = map ? ((paddr & ~(PAGE_BYTES - 1)) | PTE_P | PTE_RW | PTE_US) : 0;
-    cpu_tlb_flush(mon->c);
+    if ((c->cr3 & FRAME_MASK) - mon->mem_phys == pd_off) {   /* CR3 unchanged by that step */
+        *pte = pte_saved;
+        mon_table(mon, pd_off)[la >> PDE_SHIFT] = pde_saved;
+    }
+    cpu_tlb_flush_page(c, la);
+    return e == CPU_EXIT_REQUEST ? mon->m->stop : MACHINE_RUNNING;
 }

@@ -59,14 +59,26 @@ static struct guest_fault fault_of(uint8_t vector, uint32_t error)
     return (struct guest_fault){ .vector = vector, .has_error = true, .error = error };
 }
 
+/* Did a guest-memory access (glin_read/write's result rc) fail?  A page
+ * fault replaces the fault the caller prepared in *f: with paging, the
+ * processor's own accesses during delivery can raise #PF (SDM Vol. 3A
+ * 6.15, table 6-5: and a #PF there becomes #DF). */
+static bool glin_fault(struct monitor *mon, int rc, struct guest_fault *f)
+{
+    if (rc == GLIN_PAGE_FAULT)
+        *f = mon->fault;
+    return rc < 0;
+}
+
 /* SDM Vol. 3A 6.12.1.1: read and check the gate.  Returns 0 or -1 with *f. */
 static int read_gate(struct monitor *mon, const struct event *ev, struct gate *g,
                      struct guest_fault *f)
 {
     uint32_t d[2], idt_err = ev->vector * GATE_BYTES + 2 + ext_bit(ev);
     *f = fault_of(EXC_GP, idt_err);
-    if (ev->vector * GATE_BYTES + GATE_BYTES - 1 > mon->v.idtr.limit ||
-        gmem_read(mon, mon->v.idtr.base + ev->vector * GATE_BYTES, d, sizeof(d)) < 0)
+    if (ev->vector * GATE_BYTES + GATE_BYTES - 1 > mon->v.idtr.limit)
+        return -1;
+    if (glin_fault(mon, glin_read(mon, mon->v.idtr.base + ev->vector * GATE_BYTES, d, sizeof(d)), f))
         return -1;
     unsigned type = (d[1] >> 8) & 0x1fu;
     if (type != GATE_INTR32 && type != GATE_TRAP32)
@@ -113,16 +125,17 @@ static int frame_stack(struct monitor *mon, bool switched, uint32_t ext, struct 
     uint16_t sel = 0;
     *f = fault_of(EXC_TS, (mon->v.tr.sel & 0xfffcu) | ext);
     if (!(mon->v.tr.attr & SEG_ATTR_P) || TSS_SS0 + 1 > mon->v.tr.limit ||
-        gmem_read(mon, mon->v.tr.base + TSS_ESP0, esp, 4) < 0 ||
-        gmem_read(mon, mon->v.tr.base + TSS_SS0, &sel, 2) < 0)
+        glin_fault(mon, glin_read(mon, mon->v.tr.base + TSS_ESP0, esp, 4), f) ||
+        glin_fault(mon, glin_read(mon, mon->v.tr.base + TSS_SS0, &sel, 2), f))
         return -1;
     *f = fault_of(EXC_TS, (sel & 0xfffcu) | ext);
     return shadow_gdt_segment(mon, sel, ss);
 }
 
-/* Push the frame of figure 6-4 (32-bit) at ss:esp.  Returns 0 or -1 (#SS). */
+/* Push the frame of figure 6-4 (32-bit) at ss:esp.  Returns 0 or -1 with
+ * *f (#SS as set by the caller, or a #PF). */
 static int push_frame(struct monitor *mon, const struct event *ev, bool switched,
-                      const struct seg *ss, uint32_t *esp)
+                      const struct seg *ss, uint32_t *esp, struct guest_fault *f)
 {
     struct cpu *c = mon->c;
     uint32_t frame[6], n = 0;
@@ -137,7 +150,7 @@ static int push_frame(struct monitor *mon, const struct event *ev, bool switched
     }
     uint32_t bytes = n * 4, new_esp = *esp - bytes;
     if (new_esp > *esp || new_esp + bytes - 1 > ss->limit ||
-        gmem_write(mon, ss->base + new_esp, frame, bytes) < 0)
+        glin_fault(mon, glin_write(mon, ss->base + new_esp, frame, bytes), f))
         return -1;
     *esp = new_esp;
     return 0;
@@ -159,7 +172,7 @@ static int deliver(struct monitor *mon, const struct event *ev, struct guest_fau
     if (frame_stack(mon, switched, ext, &ss, &esp, f) < 0)
         return -1;
     *f = (struct guest_fault){ .vector = EXC_SS, .has_error = true, .error = ext };
-    if (push_frame(mon, ev, switched, &ss, &esp) < 0)
+    if (push_frame(mon, ev, switched, &ss, &esp, f) < 0)
         return -1;
     c->seg[SEG_SS] = ss;
     c->reg[ESP] = esp;

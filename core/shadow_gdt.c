@@ -100,7 +100,7 @@ static void shadow_desc(uint32_t *lo, uint32_t *hi)
         *hi &= ~D_P;
 }
 
-/* Shadow the guest table at guest-physical `base` (limit bytes - 1) into
+/* Shadow the guest table at guest-linear `base` (limit bytes - 1) into
  * monitor memory at `off`; entry 0 of a GDT stays null (first = 1). */
 static void shadow_table(struct monitor *mon, uint32_t base, uint32_t limit, uint32_t off,
                          uint32_t first)
@@ -112,8 +112,8 @@ static void shadow_table(struct monitor *mon, uint32_t base, uint32_t limit, uin
     memset(t, 0, MON_GDT_BYTES);
     for (uint32_t o = first * DESC_BYTES; o + DESC_BYTES <= bytes; o += DESC_BYTES) {
         uint32_t d[2];
-        if (gmem_read(mon, base + o, d, sizeof(d)) < 0)
-            break;                  /* beyond guest RAM: those entries stay empty */
+        if (glin_read(mon, base + o, d, sizeof(d)) < 0)
+            break;                  /* unmapped or beyond guest RAM: those stay empty */
         shadow_desc(&d[0], &d[1]);
         t[o / 4] = d[0];
         t[o / 4 + 1] = d[1];
@@ -146,7 +146,7 @@ int shadow_guest_desc(struct monitor *mon, uint16_t sel, uint32_t *lo, uint32_t 
 {
     uint32_t off = sel & SEL_INDEX_MASK, d[2];
     if ((sel & SEL_TI) || off == 0 || off + DESC_BYTES - 1 > mon->v.gdtr.limit ||
-        gmem_read(mon, mon->v.gdtr.base + off, d, sizeof(d)) < 0)
+        glin_read(mon, mon->v.gdtr.base + off, d, sizeof(d)) < 0)
         return -1;
     *lo = d[0];
     *hi = d[1];

@@ -13,7 +13,7 @@
 
 static const char *const exit_names[MON_EXIT_COUNT] = {
     [MON_EXIT_PRIVILEGED] = "privileged",
-    [MON_EXIT_MMIO] = "mmio",
+    [MON_EXIT_PAGE_FAULT] = "page-fault",
     [MON_EXIT_EXCEPTION] = "exception",
     [MON_EXIT_SOFTINT] = "int-n",
     [MON_EXIT_EXTINT] = "interrupt",
@@ -83,6 +83,8 @@ void monitor_print_stats(struct monitor *mon, FILE *out)
     fprintf(out, "stats: monitor insns-per-exit %" PRIu64 "\n",
             total ? mon->c->icount / total : mon->c->icount);
     print_gaps(mon, out);
+    if (mon->mmu->print_stats)
+        mon->mmu->print_stats(mon, out);
     for (int r = 0; r < MON_EXIT_COUNT; r++)
         if (mon->exits[r])
             fprintf(out, "host: monitor ns-per-exit %-10s %" PRIu64 "\n", exit_names[r],

@@ -7,6 +7,13 @@
 #include "loader.h"
 #include "monitor.h"
 
+static const struct mmu_ops *vm_mmu;   /* NULL: the flat MMU */
+
+void vm_use_mmu(const struct mmu_ops *ops)
+{
+    vm_mmu = ops;
+}
+
 int vm_parse_mode(const char *s, enum vm_mode *mode)
 {
     if (strcmp(s, "bare") == 0)
@@ -28,7 +35,7 @@ int vm_attach(struct machine *m, enum vm_mode mode, struct monitor **mon, char *
     *mon = NULL;
     if (mode == VM_BARE)
         return 0;
-    *mon = monitor_attach(m, err, errlen);
+    *mon = monitor_attach(m, vm_mmu, err, errlen);
     return *mon ? 0 : -1;
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "machine.h"
+#include "mmu.h"
 
 enum vm_mode { VM_BARE, VM_TRAP };
 
@@ -27,6 +28,11 @@ struct vm_result {
 
 /* Parse "bare" or "trap".  Returns 0, or -1. */
 int vm_parse_mode(const char *s, enum vm_mode *mode);
+
+/* The MMU every later VM_TRAP attach uses: chapter 2's flat one unless a
+ * later chapter's program or test installs its own (chapter 3: shadow
+ * page tables).  NULL restores the flat one. */
+void vm_use_mmu(const struct mmu_ops *ops);
 
 /* Make cfg suitable for `mode` (trap mode needs monitor memory). */
 void vm_config(struct machine_config *cfg, enum vm_mode mode);
