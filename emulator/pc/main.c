@@ -18,6 +18,9 @@
 #include "popek.h"
 #include "vm.h"
 #endif
+#ifdef TRAPEZE_HAVE_SHADOW
+#include "spt.h"
+#endif
 
 struct monitor;                    /* chapter 2's monitor (core/), when built with it */
 
@@ -47,7 +50,7 @@ enum {
 
 enum opt_id {
     OPT_MEM, OPT_HDA, OPT_HDB, OPT_SERIAL, OPT_INPUT, OPT_MAX_INSNS, OPT_STATS,
-    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_MODE, OPT_HELP,
+    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_MODE, OPT_ADDR, OPT_HELP,
 };
 
 /* One row per option: the parser and `--help` both read this table. */
@@ -69,7 +72,11 @@ static const struct option_row {
     { "vga", NULL, OPT_VGA, "print the CGA text screen to stdout at exit" },
     { "realtime", NULL, OPT_REALTIME, "pace virtual time by the wall clock" },
     { "module", "FILE[,ARGS]", OPT_MODULE, "load FILE as a Multiboot module (repeatable)" },
-#ifdef TRAPEZE_HAVE_CORE
+#ifdef TRAPEZE_HAVE_SHADOW
+    { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the monitor does "
+                                     "(chapter 2, with chapter 3's shadow page tables)" },
+    { "addr", "VA", OPT_ADDR, "mmu-dot only: draw this guest-virtual address's path (repeatable)" },
+#elif defined(TRAPEZE_HAVE_CORE)
     { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the chapter-2 monitor does" },
 #endif
     { "help", NULL, OPT_HELP, "show this help" },
@@ -90,6 +97,9 @@ struct run_args {
 #ifdef TRAPEZE_HAVE_CORE
     enum vm_mode mode;
 #endif
+    bool dot;                      /* mmu-dot: print the page-table picture at the end */
+    uint32_t addrs[16];            /* mmu-dot --addr */
+    int naddrs;
 };
 
 /* Print one line to stderr prefixed "trapeze: ".  Returns STATUS_USAGE. */
@@ -131,6 +141,18 @@ static int parse_count(const char *s, uint64_t *out)
     char *end;
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || *s == '-')
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* A number in C syntax (0x... hexadecimal).  Returns 0, or -1. */
+static int parse_count_hex(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
     if (errno || end == s || *end || *s == '-')
         return -1;
     *out = v;
@@ -193,6 +215,14 @@ static int apply_option(struct run_args *a, enum opt_id id, char *v)
         if (vm_parse_mode(v, &a->mode) < 0)
             return complain("--mode %s: not bare or trap", v);
 #endif
+        return 0;
+    case OPT_ADDR:
+        if (!a->dot)
+            return complain("--addr is an option of 'trapeze mmu-dot'");
+        if (a->naddrs == (int)(sizeof(a->addrs) / sizeof(a->addrs[0])) || parse_count_hex(v, &n) < 0 ||
+            n > UINT32_MAX)
+            return complain("--addr %s: not a 32-bit address (at most 16 of them)", v);
+        a->addrs[a->naddrs++] = (uint32_t)n;
         return 0;
     case OPT_HELP:      a->help = true; return 0;
     }
@@ -346,9 +376,14 @@ static int run_machine(struct machine *m, const struct run_args *a, struct monit
 #ifdef TRAPEZE_HAVE_CORE
     if (a->stats && mon)
         monitor_print_stats(mon, stderr);
-#else
-    (void)mon;
 #endif
+#ifdef TRAPEZE_HAVE_SHADOW
+    if (a->dot && mon) {
+        spt_dot(mon, a->addrs, a->naddrs, stdout);
+        status = STATUS_OK;        /* the picture is the result, however the guest stopped */
+    }
+#endif
+    (void)mon;
     return status;
 }
 
@@ -405,6 +440,29 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+#ifdef TRAPEZE_HAVE_SHADOW
+/* `trapeze mmu-dot`: run under the monitor (serial output discarded unless
+ * --serial says otherwise), then draw the page tables as they are. */
+static int cmd_mmu_dot(int argc, char **argv)
+{
+    struct run_args a = { .cfg = { .serial_out = -1, .serial_in = -1 }, .mode = VM_TRAP, .dot = true };
+    int status = parse_run_args(&a, argc, argv);
+    if (status == 0 && a.help) {
+        fputs("usage: trapeze mmu-dot [--addr VA]... [run options] KERNEL.elf [-- args]\n"
+              "Runs KERNEL under the monitor with shadow paging until it stops (--max-insns N\n"
+              "stops it early), then prints its page tables, their shadow and the path of\n"
+              "each --addr as a Graphviz digraph on stdout (dot -Tsvg).\n", stdout);
+        run_usage(stdout);
+    } else if (status == 0 && a.mode != VM_TRAP) {
+        status = complain("mmu-dot needs --mode trap: bare hardware has no shadow page tables");
+    } else if (status == 0) {
+        status = boot(&a);
+    }
+    free(a.cmdline);
+    return status;
+}
+#endif
+
 /* --- subcommands ------------------------------------------------------------------ */
 
 static const struct command {
@@ -415,6 +473,9 @@ static const struct command {
     { "run", cmd_run, "boot a Multiboot kernel on the emulated PC (see 'trapeze run --help')" },
 #ifdef TRAPEZE_HAVE_CORE
     { "popek", popek_main, "run the sensitive-* guests bare and under the monitor; what leaks" },
+#endif
+#ifdef TRAPEZE_HAVE_SHADOW
+    { "mmu-dot", cmd_mmu_dot, "run under the monitor, then draw guest and shadow page tables (DOT)" },
 #endif
 };
 
@@ -435,6 +496,9 @@ int main(int argc, char **argv)
         return usage(stderr), STATUS_USAGE;
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
         return usage(stdout), STATUS_OK;
+#ifdef TRAPEZE_HAVE_SHADOW
+    vm_use_mmu(&spt_mmu_ops);      /* chapter 3 is built: paging guests run under the monitor */
+#endif
     for (size_t k = 0; k < NCOMMANDS; k++)
         if (strcmp(argv[1], commands[k].name) == 0)
             return commands[k].run(argc - 1, argv + 1);

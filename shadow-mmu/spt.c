@@ -1,0 +1,171 @@
+/* spt.c - the shadow MMU as the monitor sees it: one mmu_ops table. */
+
+/*
+ * Chapter 3.  A guest that pages has two translations: its own page tables
+ * (guest virtual -> guest physical) and the monitor's placement of its RAM
+ * (guest physical -> host physical; here the identity, inside the guest's
+ * RAM).  The CPU walks one set of tables, so the monitor builds the
+ * composition -- the shadow page tables, guest virtual -> host physical --
+ * and points the real CR3 at them.  The guest never sees them: MOV to and
+ * from CR3 trap and show the guest its own value.
+ *
+ * This file connects the pieces to the monitor's moments:
+ *
+ *   MOV to CR0 / CR3 / CR4  switch shadow roots (pool.c), or drop them
+ *   #PF exit               hidden or true fault (fill.c)
+ *   INVLPG                 forget one page, in the shadow and in the TLB
+ *   the monitor's own accesses to guest memory: the guest's walk (walk.c)
+ *
+ * Until the guest sets CR0.PG, the flat tables of chapter 2 are used.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+
+#include "spt_internal.h"
+
+#define SPT_MIN_PAGES 16           /* a directory and a few tables, at the very least */
+
+static void spt_detach(struct monitor *mon)
+{
+    struct spt *s = spt_of(mon);
+    if (!s)
+        return;
+    free(s->pages);
+    free(s->track);
+    free(s);
+    mon->mmu_state = NULL;
+}
+
+/* The flat tables first (pool_off), then bookkeeping for the rest of
+ * monitor memory and for every guest frame. */
+static int spt_attach(struct monitor *mon, char *err, size_t errlen)
+{
+    pt_build(mon);
+    struct spt *s = calloc(1, sizeof(*s));
+    mon->mmu_state = s;
+    if (!s)
+        goto nomem;
+    s->current = SPT_NO_ROOT;
+    s->npages = (MONITOR_BYTES - mon->pool_off) / SPT_PAGE;
+    s->nframes = mon->guest_ram / SPT_PAGE;
+    if (s->npages < SPT_MIN_PAGES) {
+        snprintf(err, errlen, "shadow-mmu: guest RAM too large, no monitor memory left for "
+                 "shadow page tables (%u pages)", s->npages);
+        spt_detach(mon);
+        return -1;
+    }
+    s->pages = calloc(s->npages, sizeof(*s->pages));
+    s->track = calloc(s->nframes, sizeof(*s->track));
+    if (!s->pages || !s->track)
+        goto nomem;
+    return 0;
+nomem:
+    snprintf(err, errlen, "shadow-mmu: out of memory");
+    spt_detach(mon);
+    return -1;
+}
+
+/* The monitor's own accesses to guest memory follow the guest's tables as
+ * supervisor accesses.  A store into one of the guest's page tables
+ * bypasses the shadow's write protection, so everything derived from that
+ * page is dropped first. */
+static int spt_translate(struct monitor *mon, uint32_t la, bool write, uint32_t *gpa)
+{
+    struct spt_walk w;
+    if (!(mon->v.cr0 & CR0_PG)) {
+        *gpa = la;
+        return 0;
+    }
+    if (spt_walk(mon, la, write ? PF_WR : 0, &w) < 0) {
+        mon->v.cr2 = la;
+        mon->fault = (struct guest_fault){ .vector = EXC_PF, .has_error = true, .error = w.error };
+        return -1;
+    }
+    if (write && spt_tracked(mon, w.gpa >> PAGING_PTE_SHIFT))
+        for (uint32_t k = 0; k < SPT_ENTRIES; k++)
+            spt_entry_changed(mon, w.gpa >> PAGING_PTE_SHIFT, k);
+    *gpa = w.gpa;
+    return 0;
+}
+
+/* A VM that cannot have its shadow stops, saying why. */
+static int pool_exhausted(struct monitor *mon)
+{
+    return emu_stop(mon, MACHINE_UNSUPPORTED, "monitor: no room for a shadow page directory");
+}
+
+/*
+ * SDM Vol. 3A 4.10.4.1: MOV to CR3 invalidates the TLB; changing CR0.PG,
+ * CR0.WP, CR4.PSE or CR4.PGE invalidates it all.  For the shadow: CR3
+ * selects a root; PG on/off moves between the roots and the flat tables;
+ * WP, PSE and PGE change what every shadow entry should be, so all roots go.
+ */
+static int spt_write_cr(struct monitor *mon, int cr, uint32_t old)
+{
+    uint32_t now = cr == 0 ? mon->v.cr0 : cr == 3 ? mon->v.cr3 : mon->v.cr4;
+    uint32_t changed = old ^ now;
+    bool paging = mon->v.cr0 & CR0_PG;
+    int rc = 0;
+    if (cr == 4 && (changed & (CR4_PSE | CR4_PGE)))
+        rc = spt_roots_flush(mon);
+    else if (cr == 0 && (changed & CR0_WP))
+        rc = spt_roots_flush(mon);
+    else if (cr == 0 && (changed & CR0_PG))
+        rc = paging ? spt_root_switch(mon, mon->v.cr3 & PTE_FRAME) : (spt_paging_off(mon), 0);
+    else if (cr == 3 && paging)
+        rc = spt_root_switch(mon, mon->v.cr3 & PTE_FRAME);
+    return rc < 0 ? pool_exhausted(mon) : EMU_DONE;
+}
+
+/* SDM Vol. 2A INVLPG: the translation of the page goes; for a 4-MiB guest
+ * page all of it, which the shadow holds as 4-KiB pieces the CPU may have
+ * cached separately, so then the whole TLB goes. */
+static void spt_invlpg(struct monitor *mon, uint32_t la)
+{
+    struct spt *s = spt_of(mon);
+    struct spt_walk w;
+    s->stats.invlpgs++;
+    if (s->current == SPT_NO_ROOT)
+        return;
+    uint32_t pde = spt_page_ptr(mon, s->roots[s->current].pd_page)[la >> PAGING_PDE_SHIFT];
+    if (la < MONITOR_LINEAR && (pde & PTE_P))
+        spt_page_ptr(mon, spt_page_index(mon, pde))[(la >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK] = 0;
+    if (spt_walk_peek(mon, la, &w) == 0 && w.large)
+        cpu_tlb_flush(mon->c);
+    else
+        cpu_tlb_flush_page(mon->c, la);
+}
+
+struct spt_stats spt_get_stats(const struct monitor *mon)
+{
+    const struct spt *s = mon->mmu == &spt_mmu_ops ? spt_of(mon) : NULL;
+    return s ? s->stats : (struct spt_stats){ 0 };
+}
+
+/* "stats: spt NAME N", deterministic; then the shadow cache's hit rate. */
+static void spt_print_stats(struct monitor *mon, FILE *out)
+{
+    struct spt_stats st = spt_get_stats(mon);
+    const struct { const char *name; uint64_t n; } rows[] = {
+        { "hidden-faults", st.hidden_faults }, { "true-faults", st.true_faults },
+        { "fills", st.fills }, { "pt-writes", st.pt_writes }, { "mmio-faults", st.mmio_faults },
+        { "cache-hits", st.cache_hits }, { "cache-misses", st.cache_misses },
+        { "invlpgs", st.invlpgs }, { "evictions", st.evictions },
+    };
+    for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
+        fprintf(out, "stats: spt %-14s %" PRIu64 "\n", rows[k].name, rows[k].n);
+    uint64_t switches = st.cache_hits + st.cache_misses;
+    if (switches)
+        fprintf(out, "stats: spt cache-hit-rate %" PRIu64 "%%\n", 100 * st.cache_hits / switches);
+}
+
+const struct mmu_ops spt_mmu_ops = {
+    .name = "shadow",
+    .attach = spt_attach,
+    .detach = spt_detach,
+    .translate = spt_translate,
+    .page_fault = spt_page_fault,
+    .write_cr = spt_write_cr,
+    .invlpg = spt_invlpg,
+    .print_stats = spt_print_stats,
+};
