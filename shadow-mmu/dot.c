@@ -64,7 +64,7 @@ static uint32_t run_start(const uint32_t *e, uint32_t k)
 /* A page table as a record of runs; port r<first> per run. */
 static void print_pt(FILE *out, const struct table *t, const char *title)
 {
-    fprintf(out, "  %c_%08" PRIx32 " [label=\"{%s 0x%08" PRIx32, t->prefix, t->addr, title, t->addr);
+    fprintf(out, "  %c_%08" PRIx32 " [label=\"%s 0x%08" PRIx32, t->prefix, t->addr, title, t->addr);
     for (uint32_t i = 0; i < SPT_ENTRIES;) {
         if (!(t->e[i] & PTE_P)) {
             i++;
@@ -77,13 +77,13 @@ static void print_pt(FILE *out, const struct table *t, const char *title)
                 t->e[i] & PTE_FRAME, flags(t->e[i], false));
         i = j;
     }
-    fprintf(out, "}\"];\n");
+    fprintf(out, "\"];\n");
 }
 
 /* A page directory as a record of its present entries; port e<index>. */
 static void print_pd(FILE *out, const struct table *t, const char *title, uint32_t monitor_pdi)
 {
-    fprintf(out, "  %c_%08" PRIx32 " [label=\"{%s 0x%08" PRIx32, t->prefix, t->addr, title, t->addr);
+    fprintf(out, "  %c_%08" PRIx32 " [label=\"%s 0x%08" PRIx32, t->prefix, t->addr, title, t->addr);
     for (uint32_t i = 0; i < SPT_ENTRIES; i++) {
         if (i == monitor_pdi && (t->e[i] & PTE_P))
             fprintf(out, "|<e%" PRIu32 "> %" PRIu32 ": the monitor (supervisor)", i, i);
@@ -91,7 +91,7 @@ static void print_pd(FILE *out, const struct table *t, const char *title, uint32
             fprintf(out, "|<e%" PRIu32 "> %" PRIu32 ": 0x%08" PRIx32 " %s", i, i,
                     t->e[i] & (t->e[i] & PTE_PS ? PDE_FRAME_4M : PTE_FRAME), flags(t->e[i], true));
     }
-    fprintf(out, "}\"];\n");
+    fprintf(out, "\"];\n");
 }
 
 /* Read a guest table (guest-physical address pa). */
@@ -153,9 +153,11 @@ static void guest_path(struct monitor *mon, FILE *out, uint32_t va, struct table
 {
     struct spt_walk w;
     uint32_t pdi = va >> PAGING_PDE_SHIFT, pti = (va >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK;
-    fprintf(out, " va_%08" PRIx32 " -> g_%08" PRIx32 ":e%" PRIu32 " [color=blue];\n", va,
-            mon->v.cr3 & PTE_FRAME, pdi);
-    if (spt_walk_peek(mon, va, &w) < 0) {
+    bool mapped = spt_walk_peek(mon, va, &w) == 0;
+    if (w.pde & PTE_P)             /* the directory has a row (a port) for it */
+        fprintf(out, " va_%08" PRIx32 " -> g_%08" PRIx32 ":e%" PRIu32 " [color=blue];\n", va,
+                mon->v.cr3 & PTE_FRAME, pdi);
+    if (!mapped) {
         fprintf(out, " nomap_%08" PRIx32 " [shape=plaintext, label=\"not mapped by the guest\"];\n"
                 " va_%08" PRIx32 " -> nomap_%08" PRIx32 " [style=dashed];\n", va, va, va);
         return;
