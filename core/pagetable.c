@@ -87,18 +87,45 @@ void pt_build(struct monitor *mon)
     cpu_tlb_flush(mon->c);
 }
 
-/* The page-table entry for `la` in the tables CR3 points at, borrowing the
- * scratch table when the directory has none there (*pde_saved tells how to
- * undo that; the scratch table is all zeros whenever nobody borrows it).
- * CR3 always points into monitor memory. */
-static uint32_t *pte_slot(struct monitor *mon, uint32_t la, uint32_t *pde_saved)
+/* A one-step mapping: where it was written and what was there before. */
+struct step_map {
+    uint32_t *pde, pde_saved, pde_temp;
+    uint32_t *pte, pte_saved, pte_temp;
+};
+
+/* Map `la` to `pa` in the tables CR3 points at (always monitor memory),
+ * borrowing the scratch table when the directory has none there.  The
+ * scratch table is all zeros whenever nobody borrows it. */
+static void step_map(struct monitor *mon, uint32_t la, uint32_t pa, bool writable, struct step_map *sm)
 {
     uint32_t *pd = mon_table(mon, (mon->c->cr3 & FRAME_MASK) - mon->mem_phys);
-    uint32_t *pde = &pd[la >> PDE_SHIFT];
-    *pde_saved = *pde;
-    if (!(*pde & PTE_P))
-        *pde = mon_phys(mon, MON_PT_SCRATCH) | PTE_P | PTE_RW | PTE_US;
-    return mon_table(mon, (*pde & FRAME_MASK) - mon->mem_phys) + ((la >> PTE_SHIFT) % PT_ENTRIES);
+    sm->pde = &pd[la >> PDE_SHIFT];
+    sm->pde_saved = sm->pde_temp = *sm->pde;
+    if (!(*sm->pde & PTE_P))
+        *sm->pde = sm->pde_temp = mon_phys(mon, MON_PT_SCRATCH) | PTE_P | PTE_RW | PTE_US;
+    sm->pte = mon_table(mon, (*sm->pde & FRAME_MASK) - mon->mem_phys) + ((la >> PTE_SHIFT) % PT_ENTRIES);
+    sm->pte_saved = *sm->pte;
+    *sm->pte = sm->pte_temp = (pa & FRAME_MASK) | PTE_P | PTE_US | (writable ? PTE_RW : 0);
+    cpu_tlb_flush_page(mon->c, la);
+}
+
+/* Undo step_map, but only what still holds our values (give or take the
+ * accessed and dirty bits the CPU set using them, SDM Vol. 3A 4.8): the
+ * exits handled during the step may have switched CR3 or rebuilt those
+ * very tables (a chapter-3 shadow table freed and zeroed), and then they
+ * are not ours. */
+static bool still_ours(uint32_t now, uint32_t ours)
+{
+    return (now & ~(PTE_A | PTE_D)) == (ours & ~(PTE_A | PTE_D));
+}
+
+static void step_unmap(struct monitor *mon, uint32_t la, const struct step_map *sm)
+{
+    if (still_ours(*sm->pte, sm->pte_temp))
+        *sm->pte = sm->pte_saved;
+    if (still_ours(*sm->pde, sm->pde_temp))
+        *sm->pde = sm->pde_saved;
+    cpu_tlb_flush_page(mon->c, la);
 }
 
 /* SDM Vol. 3A 4.10.4.1: after changing a mapping, the TLB must forget it --
@@ -108,26 +135,20 @@ enum machine_stop pt_step_with_page(struct monitor *mon, uint32_t la, uint32_t p
                                     int depth)
 {
     struct cpu *c = mon->c;
-    uint32_t pde_saved, pd_off = (c->cr3 & FRAME_MASK) - mon->mem_phys;
-    uint32_t *pte = pte_slot(mon, la, &pde_saved), pte_saved = *pte;
-    *pte = (pa & FRAME_MASK) | PTE_P | PTE_US | (writable ? PTE_RW : 0);
-    cpu_tlb_flush_page(c, la);
+    struct step_map sm;
+    enum machine_stop s = MACHINE_RUNNING;
+    step_map(mon, la, pa, writable, &sm);
     enum cpu_exit e = cpu_step(c);
     if (e == CPU_EXIT_RING0 && depth + 1 < MON_MAX_DEPTH) {
-        enum machine_stop s = monitor_handle_exit(mon, depth + 1);
-        if (s != MACHINE_RUNNING)
-            return s;
+        s = monitor_handle_exit(mon, depth + 1);
     } else if (e == CPU_EXIT_RING0) {
-        mon->m->stop = MACHINE_TRIPLE_FAULT;
+        s = mon->m->stop = MACHINE_TRIPLE_FAULT;
         snprintf(mon->m->report, sizeof(mon->m->report),
                  "monitor: one instruction needs more than %d one-step mappings, EIP 0x%08x",
                  MON_MAX_DEPTH, c->eip);
-        return mon->m->stop;
+    } else if (e == CPU_EXIT_REQUEST) {
+        s = mon->m->stop;
     }
-    if ((c->cr3 & FRAME_MASK) - mon->mem_phys == pd_off) {   /* CR3 unchanged by that step */
-        *pte = pte_saved;
-        mon_table(mon, pd_off)[la >> PDE_SHIFT] = pde_saved;
-    }
-    cpu_tlb_flush_page(c, la);
-    return e == CPU_EXIT_REQUEST ? mon->m->stop : MACHINE_RUNNING;
+    step_unmap(mon, la, &sm);
+    return s;
 }

@@ -51,10 +51,7 @@ static uint32_t shadow_pte(const struct monitor *mon, const struct spt_walk *w, 
     return e;
 }
 
-/* The shadow page table under directory entry pdi of the current root,
- * created (and its guest source tracked) if missing.  NULL if the pool is
- * exhausted. */
-static uint32_t *shadow_table(struct monitor *mon, uint32_t pdi, const struct spt_walk *w)
+uint32_t *spt_shadow_table(struct monitor *mon, uint32_t pdi, const struct spt_walk *w)
 {
     struct spt *s = spt_of(mon);
     uint32_t *pd = spt_page_ptr(mon, s->roots[s->current].pd_page);
@@ -72,17 +69,16 @@ static uint32_t *shadow_table(struct monitor *mon, uint32_t pdi, const struct sp
     return spt_page_ptr(mon, (uint32_t)i);
 }
 
-/* Copy the guest's translation of la into the shadow.  0, or -1 if the
- * pool is exhausted. */
-static int fill_entry(struct monitor *mon, uint32_t la, const struct spt_walk *w, uint32_t access)
+/* Copy the guest's translation of la into the shadow (whose table for it
+ * exists: spt_shadow_table). */
+static void fill_entry(struct monitor *mon, uint32_t la, const struct spt_walk *w, uint32_t access)
 {
-    uint32_t *pt = shadow_table(mon, la >> PAGING_PDE_SHIFT, w);
-    if (!pt)
-        return -1;
+    struct spt *s = spt_of(mon);
+    uint32_t pde = spt_page_ptr(mon, s->roots[s->current].pd_page)[la >> PAGING_PDE_SHIFT];
+    uint32_t *pt = spt_page_ptr(mon, spt_page_index(mon, pde));
     pt[(la >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK] = shadow_pte(mon, w, access);
-    spt_of(mon)->stats.fills++;
+    s->stats.fills++;
     cpu_tlb_flush_page(mon->c, la);  /* SDM Vol. 3A 4.10.4.2: as a #PF would */
-    return 0;
 }
 
 enum machine_stop spt_page_fault(struct monitor *mon, int depth)
@@ -99,16 +95,18 @@ enum machine_stop spt_page_fault(struct monitor *mon, int depth)
     }
     if (spt_walk(mon, la, access, &w) < 0)
         return true_fault(mon, la, w.error);
+    if (!spt_shadow_table(mon, la >> PAGING_PDE_SHIFT, &w)) {
+        emu_stop(mon, MACHINE_UNSUPPORTED, "monitor: no room for shadow page tables");
+        return mon->m->stop;
+    }
+    /* The one-step mappings below go into that table (core/pagetable.c). */
     if (w.gpa >= mon->guest_ram) {
         s->stats.mmio_faults++;
         return pt_step_with_page(mon, la, monitor_outside_ram(mon, w.gpa), access & PF_WR, depth);
     }
     if ((access & PF_WR) && spt_tracked(mon, w.gpa >> PAGING_PTE_SHIFT))
         return spt_emulate_pt_write(mon, la, &w, depth);
-    if (fill_entry(mon, la, &w, access) < 0) {
-        emu_stop(mon, MACHINE_UNSUPPORTED, "monitor: no room for shadow page tables");
-        return mon->m->stop;
-    }
+    fill_entry(mon, la, &w, access);
     s->stats.hidden_faults++;
     return MACHINE_RUNNING;
 }

@@ -139,6 +139,11 @@ void spt_entry_changed(struct monitor *mon, uint32_t frame, uint32_t index);
 
 /* --- fill.c ------------------------------------------------------------------ */
 
+/* The shadow page table under directory entry pdi of the current root,
+ * created (and its guest source, from walk w, tracked) if missing.  NULL if
+ * the pool is exhausted. */
+uint32_t *spt_shadow_table(struct monitor *mon, uint32_t pdi, const struct spt_walk *w);
+
 /* The #PF exit handler (mmu_ops page_fault). */
 enum machine_stop spt_page_fault(struct monitor *mon, int depth);
 
