@@ -27,12 +27,13 @@ struct table {
     uint32_t e[SPT_ENTRIES];
 };
 
-/* Flags of an entry as letters (SDM Vol. 3A 4.3, figure 4-4). */
+/* Flags of an entry as letters (SDM Vol. 3A 4.3, figures 4-4 and 4-5: a
+ * PDE's D bit only means something when it maps a 4-MiB page). */
 static const char *flags(uint32_t e, bool pde)
 {
     static char buf[24];
     snprintf(buf, sizeof(buf), "P%s%s%s%s%s", e & PTE_RW ? " W" : "", e & PTE_US ? " U" : "",
-             e & PTE_A ? " A" : "", !pde && (e & PTE_D) ? " D" : "",
+             e & PTE_A ? " A" : "", (!pde || (e & PTE_PS)) && (e & PTE_D) ? " D" : "",
              pde && (e & PTE_PS) ? " 4M" : "");
     return buf;
 }
