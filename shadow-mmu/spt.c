@@ -82,8 +82,7 @@ static int spt_translate(struct monitor *mon, uint32_t la, bool write, uint32_t 
         return -1;
     }
     if (write && spt_tracked(mon, w.gpa >> PAGING_PTE_SHIFT))
-        for (uint32_t k = 0; k < SPT_ENTRIES; k++)
-            spt_entry_changed(mon, w.gpa >> PAGING_PTE_SHIFT, k);
+        spt_frame_changed(mon, w.gpa >> PAGING_PTE_SHIFT);
     *gpa = w.gpa;
     return 0;
 }

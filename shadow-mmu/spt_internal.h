@@ -137,6 +137,9 @@ enum machine_stop spt_emulate_pt_write(struct monitor *mon, uint32_t la, const s
  * shadow entry derived from it. */
 void spt_entry_changed(struct monitor *mon, uint32_t frame, uint32_t index);
 
+/* All of guest frame `frame` may change (the monitor itself writes it). */
+void spt_frame_changed(struct monitor *mon, uint32_t frame);
+
 /* --- fill.c ------------------------------------------------------------------ */
 
 /* The shadow page table under directory entry pdi of the current root,

@@ -92,6 +92,17 @@ void spt_entry_changed(struct monitor *mon, uint32_t frame, uint32_t index)
             spt_page_ptr(mon, i)[index] = 0;
 }
 
+void spt_frame_changed(struct monitor *mon, uint32_t frame)
+{
+    struct spt *s = spt_of(mon);
+    for (int r = 0; r < SPT_ROOTS; r++)
+        if (s->roots[r].used && s->roots[r].guest_pd >> PAGING_PTE_SHIFT == frame)
+            spt_root_clear(mon, r);
+    for (uint32_t i = 0; i < s->npages; i++)
+        if (s->pages[i].role == SPT_PT && !s->pages[i].large && s->pages[i].src == frame)
+            memset(spt_page_ptr(mon, i), 0, SPT_PAGE);
+}
+
 enum machine_stop spt_emulate_pt_write(struct monitor *mon, uint32_t la, const struct spt_walk *w,
                                        int depth)
 {
