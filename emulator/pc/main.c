@@ -135,28 +135,23 @@ static int parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
-/* A decimal count.  Returns 0, or -1 if s is not one. */
-static int parse_count(const char *s, uint64_t *out)
+/* A count in `base` (0: C syntax, 0x... hexadecimal).  Returns 0, or -1
+ * if s is not one. */
+static int parse_number(const char *s, int base, uint64_t *out)
 {
     char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
+    unsigned long long v = strtoull(s, &end, base);
     if (errno || end == s || *end || *s == '-')
         return -1;
     *out = v;
     return 0;
 }
 
-/* A number in C syntax (0x... hexadecimal).  Returns 0, or -1. */
-static int parse_count_hex(const char *s, uint64_t *out)
+/* A decimal count.  Returns 0, or -1 if s is not one. */
+static int parse_count(const char *s, uint64_t *out)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s || *end || *s == '-')
-        return -1;
-    *out = v;
-    return 0;
+    return parse_number(s, 10, out);
 }
 
 /* --module FILE[,ARGS]: the comma splits the file from its command line. */
@@ -219,7 +214,7 @@ static int apply_option(struct run_args *a, enum opt_id id, char *v)
     case OPT_ADDR:
         if (!a->dot)
             return complain("--addr is an option of 'trapeze mmu-dot'");
-        if (a->naddrs == (int)(sizeof(a->addrs) / sizeof(a->addrs[0])) || parse_count_hex(v, &n) < 0 ||
+        if (a->naddrs == (int)(sizeof(a->addrs) / sizeof(a->addrs[0])) || parse_number(v, 0, &n) < 0 ||
             n > UINT32_MAX)
             return complain("--addr %s: not a 32-bit address (at most 16 of them)", v);
         a->addrs[a->naddrs++] = (uint32_t)n;

@@ -62,3 +62,18 @@ void vmtest_free(struct vmtest *t)
     machine_destroy(t->m);
     free(t->m);
 }
+
+void vmtest_write_elf(const char *name, char *dir, const char *file, char *path, size_t len)
+{
+    size_t code_len;
+    uint8_t *code = vmtest_read_kernel(name, &code_len);
+    uint8_t img[KIMAGE_MAX];
+    size_t n = kimage_build(img, code, code_len, 0);
+    cr_assert_not_null(mkdtemp(dir), "mkdtemp %s", dir);
+    snprintf(path, len, "%s/%s", dir, file);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "cannot write %s", path);
+    cr_assert_eq(fwrite(img, 1, n, f), n);
+    fclose(f);
+    free(code);
+}

@@ -32,6 +32,11 @@ uint32_t vmtest_word(const struct vmtest *t, uint32_t gpa);
 /* Free everything. */
 void vmtest_free(struct vmtest *t);
 
+/* Write KERNEL_DIR/<name>.bin as a Multiboot ELF, <file> in a fresh
+ * directory made from the template `dir` (mkdtemp); the path goes to
+ * path[len].  For tests that run the `trapeze` program on a test kernel. */
+void vmtest_write_elf(const char *name, char *dir, const char *file, char *path, size_t len);
+
 /* The flat binary KERNEL_DIR/<name>.bin, malloc'd; *len set. */
 uint8_t *vmtest_read_kernel(const char *name, size_t *len);
 

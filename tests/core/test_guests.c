@@ -115,22 +115,6 @@ Test(guests, paging_guests_stop_naming_chapter_3)
 
 /* --- trapeze popek ------------------------------------------------------------------ */
 
-/* Write kernels/movcr3.bin as DIR/sensitive-movcr3.elf (popek names rows by file). */
-static void write_movcr3(char *dir, char *path, size_t len)
-{
-    size_t code_len;
-    uint8_t *code = vmtest_read_kernel("movcr3", &code_len);
-    uint8_t img[KIMAGE_MAX];
-    size_t n = kimage_build(img, code, code_len, 0);
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, len, "%s/sensitive-movcr3.elf", dir);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(img, 1, n, f), n);
-    fclose(f);
-    free(code);
-}
-
 /* The "leaks" cell of the row for instruction `insn`, observation `key`. */
 static const char *leaks(const char *table, const char *insn, const char *key)
 {
@@ -150,7 +134,8 @@ Test(popek, table_from_running_the_guests)
 {
     char dir[] = "/tmp/trapeze-core-XXXXXX", path[512];
     struct run_result r;
-    write_movcr3(dir, path, sizeof(path));
+    /* kernels/movcr3.bin as DIR/sensitive-movcr3.elf: popek names rows by file. */
+    vmtest_write_elf("movcr3", dir, "sensitive-movcr3.elf", path, sizeof(path));
     char *argv[] = { TRAPEZE_BIN, "popek", GUEST_DIR, path, NULL };
     cr_assert_eq(runner_run(argv, TIMEOUT_S, &r), 0);
     cr_assert_eq(r.status, 0, "popek exit status %d: %s", r.status, r.err);

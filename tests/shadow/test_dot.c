@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "kimage.h"
 #include "runner.h"
 #include "spt.h"
 
@@ -64,27 +63,11 @@ Test(dot, library_picture_of_a_known_guest_matches_its_golden_file)
     vm_use_mmu(NULL);
 }
 
-/* dot.s as a Multiboot ELF file in a fresh temporary directory. */
-static void write_image(char *dir, char *path, size_t len)
-{
-    size_t code_len;
-    uint8_t *code = vmtest_read_kernel("dot", &code_len);
-    uint8_t img[KIMAGE_MAX];
-    size_t n = kimage_build(img, code, code_len, 0);
-    cr_assert_not_null(mkdtemp(dir));
-    snprintf(path, len, "%s/dot.elf", dir);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f);
-    cr_assert_eq(fwrite(img, 1, n, f), n);
-    fclose(f);
-    free(code);
-}
-
 Test(dot, command_prints_the_same_picture)
 {
     char dir[] = "/tmp/trapeze-dot-XXXXXX", path[512];
     struct run_result r;
-    write_image(dir, path, sizeof(path));
+    vmtest_write_elf("dot", dir, "dot.elf", path, sizeof(path));
     char *argv[] = { TRAPEZE_BIN, "mmu-dot", "--mem", "16M", "--addr", "0x805000", "--addr",
                      "0x806000", "--addr", "0xc01000", "--addr", "0x100000", "--addr", "0x1000000",
                      path, NULL };
