@@ -47,6 +47,7 @@ int main(void)
     for (uint32_t i = 0; i < BUF_BYTES; i++)
         buf[i] = (uint8_t)(i * 7 + (i >> 8));
     uint32_t iters = bench_iters(DEFAULT_ITERS);
+    bench_paging_option();
     uint32_t crc = 0;
     for (uint32_t i = 0; i < iters; i++)
         crc = crc32_update(crc, buf, BUF_BYTES);

@@ -20,6 +20,7 @@ __attribute__((noinline)) static uint32_t fib(uint32_t n)
 int main(void)
 {
     uint32_t iters = bench_iters(DEFAULT_ITERS);
+    bench_paging_option();
     uint32_t checksum = 0, f = 0;
     for (uint32_t i = 0; i < iters; i++) {
         uint32_t n = FIB_N;

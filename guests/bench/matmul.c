@@ -38,6 +38,7 @@ static uint32_t sum_c(void)
 int main(void)
 {
     uint32_t iters = bench_iters(DEFAULT_ITERS);
+    bench_paging_option();
     uint32_t checksum = 0;
     for (uint32_t k = 0; k < iters; k++) {
         for (int i = 0; i < N; i++)

@@ -12,13 +12,7 @@
 
 #include "bench.h"
 #include "kprintf.h"
-#include "paging.h"
 #include "runtime.h"
-
-#define NANO_MAPPED_BYTES (8u << 20)   /* 8 MiB: kernel, stacks, test pages */
-
-static uint32_t pd[PT_ENTRIES] __attribute__((aligned(PAGE_SIZE)));
-static uint32_t pts[NANO_MAPPED_BYTES / PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
 
 uint32_t nano_iters(void)
 {
@@ -28,13 +22,6 @@ uint32_t nano_iters(void)
 void nano_report(const char *name, uint32_t iters)
 {
     kprintf("nano %s: %u iterations\n", name, iters);
-}
-
-uint32_t *nano_paging_on(void)
-{
-    paging_identity_map(pd, pts, NANO_MAPPED_BYTES);
-    paging_enable(pd);
-    return pd;
 }
 
 void nano_expect_count(const char *what, uint32_t got, uint32_t iters)

@@ -11,9 +11,6 @@ uint32_t nano_iters(void);
 /* Print "nano <name>: <iters> iterations" (the only line a nanobenchmark prints). */
 void nano_report(const char *name, uint32_t iters);
 
-/* Identity-map the first 8 MiB and turn paging on; returns the page directory. */
-uint32_t *nano_paging_on(void);
-
 /* Check that a counter kept by a handler matches the iterations run. */
 void nano_expect_count(const char *what, uint32_t got, uint32_t iters);
 

@@ -7,6 +7,7 @@
  * "hidden page fault" path a shadow-paging monitor spends its life in.
  */
 #include "nano.h"
+#include "bench.h"
 #include "paging.h"
 #include "runtime.h"
 #include "trap.h"
@@ -31,7 +32,7 @@ static struct trapframe *on_page_fault(struct trapframe *tf)
 int main(void)
 {
     uint32_t iters = nano_iters();
-    uint32_t *pd = nano_paging_on();
+    uint32_t *pd = bench_paging_on();
     pte = paging_pte(pd, TEST_PAGE);
     trap_set_handler(VEC_PF, on_page_fault);
     volatile uint32_t *page = (volatile uint32_t *)TEST_PAGE;

@@ -7,6 +7,7 @@
  * which only holds if INVLPG really dropped the stale translation.
  */
 #include "nano.h"
+#include "bench.h"
 #include "paging.h"
 #include "runtime.h"
 #include "x86.h"
@@ -20,7 +21,7 @@
 int main(void)
 {
     uint32_t iters = nano_iters();
-    uint32_t *pd = nano_paging_on();
+    uint32_t *pd = bench_paging_on();
     *(volatile uint32_t *)FRAME_A = MARK_A;
     *(volatile uint32_t *)FRAME_B = MARK_B;
     uint32_t *pte = paging_pte(pd, TEST_PAGE);

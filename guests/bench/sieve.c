@@ -34,6 +34,7 @@ static uint32_t sieve(uint32_t *sum)
 int main(void)
 {
     uint32_t iters = bench_iters(DEFAULT_ITERS);
+    bench_paging_option();
     uint32_t checksum = 0, count = 0;
     for (uint32_t i = 0; i < iters; i++) {
         uint32_t sum;

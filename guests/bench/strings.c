@@ -20,6 +20,7 @@ int main(void)
         src[i] = (char)('a' + i % 26);
     src[BUF_BYTES - 1] = '\0';
     uint32_t iters = bench_iters(DEFAULT_ITERS);
+    bench_paging_option();
     uint32_t checksum = 0;
     size_t len = 0;
     for (uint32_t i = 0; i < iters; i++) {
