@@ -88,8 +88,10 @@ void cpu_load_seg_raw(struct cpu *c, enum cpu_sreg s, uint16_t sel,
                       uint32_t base, uint32_t limit, uint16_t attr)
 {
     c->seg[s] = (struct seg){ .sel = sel, .attr = attr, .base = base, .limit = limit };
-    if (s == SEG_CS)
+    if (s == SEG_CS) {
         c->cpl = (c->cr0 & CR0_PE) ? (sel & 3) : 0;
+        fetch_flush(c);
+    }
 }
 
 /* EFLAGS with the lazy arithmetic flags folded in. */
@@ -221,6 +223,7 @@ static enum cpu_exit run_guarded(struct cpu *c, uint64_t max_insns, bool step)
     enum cpu_exit r;
 
     c->jmp = &env;
+    fetch_flush(c);                 /* the owner may have changed CS, CPL or paging */
     if (setjmp(env) != 0) {
         int d = deliver_raised(c);
         if (d >= 0 || step) {

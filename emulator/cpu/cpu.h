@@ -216,6 +216,12 @@ struct cpu {
     } lazy_undo;
     bool bp_skip;                 /* resuming at bp_skip_eip after CPU_EXIT_DEBUG */
     uint32_t bp_skip_eip;
+    /* fetch window, private to decode.c: EIPs fw_eip .. fw_eip + fw_span - 1
+     * are inside the CS limit and on one RAM page, whose byte for fw_eip is
+     * at fw_host; fw_dflt is CS.D's default size (2 or 4).  fw_span = 0: empty. */
+    const uint8_t *fw_host;
+    uint32_t fw_eip, fw_span;
+    uint8_t fw_dflt;
     /* decoded-instruction cache, private to decode.c (which checks the size) */
     _Alignas(64) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];
     uint32_t insn_eip;            /* EIP of the instruction being executed */

@@ -53,6 +53,13 @@ static inline bool insn_is_reg(const struct insn *i)
     return i->mod == 3;
 }
 
+/* Forget the fetch window (decode.c): CS, CPL or a translation changed, or
+ * the owner may have changed them between two runs. */
+static inline void fetch_flush(struct cpu *c)
+{
+    c->fw_span = 0;
+}
+
 /* --- faults (except.c) ----------------------------------------------------- */
 
 /* Raise exception `vector` with an error code (pass has_error=false for none).

@@ -59,13 +59,13 @@ static const uint64_t byte_mask[9] = {
     0xffffffffffffffull, 0xffffffffffffffffull,
 };
 
-/* Are the len bytes at p still the ones in e?  (Reads whole words when the
- * page has room for them, byte by byte near its end.) */
-static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t page_room)
+/* Are the len bytes at p still the ones in e?  `room` bytes may be read at p:
+ * whole words when there is room for them, byte by byte near the end. */
+static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t room)
 {
     uint64_t w[2] = { 0, 0 };
 
-    if (likely(page_room >= sizeof w)) {
+    if (likely(room >= sizeof w)) {
         memcpy(w, p, sizeof w);
         unsigned lo = e->len < 8 ? e->len : 8;
         return (((w[0] ^ e->bytes[0]) & byte_mask[lo]) |
@@ -75,25 +75,27 @@ static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *
 }
 
 /* Cache miss (decode.c): decode from memory, fill the entry when possible. */
-const struct insn *decode_miss(struct cpu *c, struct insn *scratch, unsigned dflt, uint32_t mask);
+const struct insn *decode_miss(struct cpu *c, struct insn *scratch);
 
-/* The cached decoding of the instruction at CS:EIP, or NULL.  It must start
- * on a RAM page the TLB knows, fit the page and the CS limit, have been
- * decoded with the same default size, and its bytes must be unchanged. */
-static inline struct dcache_entry *dcache_lookup(struct cpu *c, unsigned dflt)
+/*
+ * The cached decoding of the instruction at CS:EIP, or NULL.  EIP must lie
+ * in the fetch window (decode.c), which stands for the CS limit check and
+ * the TLB lookup; the entry must be for this host address and CS.D, fit in
+ * the window (page and limit), and its bytes must be unchanged.
+ */
+static inline struct dcache_entry *dcache_lookup(struct cpu *c)
 {
-    const struct seg *cs = &c->seg[SEG_CS];
-    uint32_t eip = c->eip, lin = cs->base + eip;
-    const uint8_t *host = tlb_hit(c, lin, c->cpl == 3 ? TLB_USER_READ : TLB_SUPER_READ);
+    uint32_t off = c->eip - c->fw_eip, room;
+    const uint8_t *host;
     struct dcache_entry *e;
-    uint32_t page_room;
 
-    if (unlikely(host == NULL || eip > cs->limit))
+    if (unlikely(off >= c->fw_span))
         return NULL;
+    host = c->fw_host + off;
+    room = c->fw_span - off;
     e = dcache_slot(c, host);
-    page_room = PAGE_SIZE - (lin & ~PAGE_MASK);
-    if (likely(e->host == host && e->dflt == dflt && e->len <= page_room &&
-               e->len - 1u <= cs->limit - eip && bytes_unchanged(e, host, page_room)))
+    if (likely(e->host == host && e->dflt == c->fw_dflt && e->len <= room &&
+               bytes_unchanged(e, host, room)))
         return e;
     return NULL;
 }
@@ -103,14 +105,12 @@ static inline struct dcache_entry *dcache_lookup(struct cpu *c, unsigned dflt)
  * cache, or in *scratch for code that cannot be cached). */
 static inline const struct insn *dcache_decode(struct cpu *c, struct insn *scratch)
 {
-    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
-    uint32_t mask = dflt == 4 ? 0xffffffffu : 0xffff;
-    struct dcache_entry *e = dcache_lookup(c, dflt);
+    struct dcache_entry *e = dcache_lookup(c);
 
     if (unlikely(e == NULL))
-        return decode_miss(c, scratch, dflt, mask);
+        return decode_miss(c, scratch);
     e->i.ea = ea_compute(c, &e->i, &e->ea);
-    e->i.next_eip = (c->eip + e->len) & mask;
+    e->i.next_eip = c->fw_dflt == 4 ? c->eip + e->len : (c->eip + e->len) & 0xffff;
     return &e->i;
 }
 

@@ -102,13 +102,40 @@ struct fetch {
     struct cpu *c;
     const uint8_t *win;      /* host copy of the code at CS:start, or NULL */
     uint32_t avail;          /* bytes readable through win for this instruction */
-    uint32_t page_room;      /* bytes from win to the end of its page */
     uint32_t start;          /* EIP of the instruction */
     uint32_t len;            /* bytes consumed so far */
 };
 
+/*
+ * The fetch window.  Finding the host bytes of CS:EIP takes a CS limit check
+ * and a TLB lookup, and nearly always gives the same page as for the last
+ * instruction.  So the first fetch on a page remembers the run of EIPs that
+ * are both inside the CS limit and on that page, with the host address of
+ * their bytes (c->fw_*); while EIP stays in that run, fetching needs neither.
+ * The window is a cached translation like a TLB entry, so whatever changes
+ * what it depends on forgets it (fetch_flush): a TLB flush (INVLPG, CR0,
+ * CR3, CR4), a CS load or CPL change, and the start of every cpu_run, since
+ * the owner may have edited the state in between.
+ */
+static void window_open(struct cpu *c, uint32_t eip, uint32_t lin, const uint8_t *host)
+{
+    const struct seg *cs = &c->seg[SEG_CS];
+    uint32_t back = lin & ~PAGE_MASK;                  /* page bytes before EIP */
+    uint64_t end = (uint64_t)eip + (PAGE_SIZE - back); /* first EIP past the page */
+
+    if (back > eip)
+        back = eip;                                    /* EIP cannot go below 0 */
+    if (end > (uint64_t)cs->limit + 1)
+        end = (uint64_t)cs->limit + 1;
+    c->fw_eip = eip - back;
+    c->fw_span = (uint32_t)(end - c->fw_eip);
+    c->fw_host = host - back;
+    c->fw_dflt = (cs->attr & SEG_ATTR_DB) ? 4 : 2;
+}
+
 /* Find the host bytes at CS:EIP: as many as the CS limit, the page and the
- * 15-byte rule allow.  The TLB (mem.h) answers; a miss walks the tables. */
+ * 15-byte rule allow.  Opens the fetch window when they are in RAM; a TLB
+ * miss walks the tables. */
 static void fetch_open(struct cpu *c, struct fetch *f)
 {
     const struct seg *cs = &c->seg[SEG_CS];
@@ -121,7 +148,7 @@ static void fetch_open(struct cpu *c, struct fetch *f)
     f->win = NULL;
     if (unlikely(eip > cs->limit))
         return;                              /* mem_fetch8 raises the #GP */
-    room = f->page_room = PAGE_SIZE - (lin & ~PAGE_MASK);
+    room = PAGE_SIZE - (lin & ~PAGE_MASK);
     if (room > INSN_MAX_LEN)
         room = INSN_MAX_LEN;
     if (cs->limit - eip < room)
@@ -129,8 +156,10 @@ static void fetch_open(struct cpu *c, struct fetch *f)
     f->win = tlb_hit(c, lin, tlb_class_of(c, ACC_FETCH));
     if (unlikely(f->win == NULL))
         f->win = mmu_lookup(c, lin, ACC_FETCH, &paddr);
-    if (f->win != NULL)
+    if (f->win != NULL) {
         f->avail = room;
+        window_open(c, eip, lin, f->win);
+    }
 }
 
 /* Next instruction byte.  SDM Vol. 2A 2.3.11: more than 15 bytes is #GP(0). */
@@ -325,9 +354,10 @@ static void dcache_fill(struct dcache_entry *e, const struct fetch *f, unsigned 
 
 /* Cache miss: decode from memory, and keep the result if every byte came
  * from the window.  Kept out of line so the hit path stays small. */
-__attribute__((noinline)) const struct insn *
-decode_miss(struct cpu *c, struct insn *scratch, unsigned dflt, uint32_t mask)
+__attribute__((noinline)) const struct insn *decode_miss(struct cpu *c, struct insn *scratch)
 {
+    unsigned dflt = (c->seg[SEG_CS].attr & SEG_ATTR_DB) ? 4 : 2;
+    uint32_t mask = dflt == 4 ? 0xffffffffu : 0xffff;
     struct ea_recipe ea;
     struct fetch f;
     struct dcache_entry *e;

@@ -35,6 +35,7 @@ int cpu_decode(struct cpu *c, struct cpu_decoded *out)
     int rc = -1;
 
     c->jmp = &jb;
+    fetch_flush(c);                 /* the owner may have changed CS, CPL or paging */
     if (setjmp(jb) == 0) {
         export_insn(decode_insn(c, &scratch), eip, out);
         rc = 0;

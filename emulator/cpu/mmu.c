@@ -196,6 +196,7 @@ static void tlb_entry_clear(struct tlb_entry *e)
 /* CR0.PG/WP/PE or CR4.PSE/PGE changed: drop everything, global too. */
 void tlb_flush_all(struct cpu *c)
 {
+    fetch_flush(c);
     for (unsigned k = 0; k < TLB_ENTRIES; k++)
         tlb_entry_clear(&c->tlb[k]);
 }
@@ -203,6 +204,7 @@ void tlb_flush_all(struct cpu *c)
 /* MOV to CR3: drop every entry not marked global. */
 void tlb_flush_nonglobal(struct cpu *c)
 {
+    fetch_flush(c);
     for (unsigned k = 0; k < TLB_ENTRIES; k++)
         if (!c->tlb[k].global)
             tlb_entry_clear(&c->tlb[k]);
@@ -221,6 +223,7 @@ static uint32_t tlb_entry_tag(const struct tlb_entry *e)
  * it we cached (SDM Vol. 3A 4.10.4.1: all TLB entries for the page). */
 void tlb_flush_page(struct cpu *c, uint32_t laddr)
 {
+    fetch_flush(c);
     for (unsigned k = 0; k < TLB_ENTRIES; k++) {
         struct tlb_entry *e = &c->tlb[k];
         uint32_t tag = tlb_entry_tag(e);

@@ -107,6 +107,7 @@ void seg_load_cs(struct cpu *c, uint16_t sel, const struct desc *d, int cpl)
 {
     seg_from_desc(&c->seg[SEG_CS], (uint16_t)((sel & ~3u) | (unsigned)cpl), d);
     c->cpl = cpl;
+    fetch_flush(c);
 }
 
 /* SDM Vol. 3A 20.1.1: in real-address mode the base is selector * 16; the
@@ -115,6 +116,8 @@ void seg_load_real(struct cpu *c, int sreg, uint16_t sel)
 {
     c->seg[sreg].sel = sel;
     c->seg[sreg].base = (uint32_t)sel << 4;
+    if (sreg == SEG_CS)
+        fetch_flush(c);
 }
 
 /* SDM Vol. 2A MOV (Sreg): DS, ES, FS, GS take data or readable code
