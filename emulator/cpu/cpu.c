@@ -105,18 +105,22 @@ void cpu_set_eflags(struct cpu *c, uint32_t eflags)
 {
     c->lazy_op = LAZY_NONE;
     c->eflags = eflags | FLAG_FIXED;
+    cpu_kick(c);                  /* TF or IF may have changed */
 }
 
 /* Drive the INTR pin; run_loop samples it between instructions. */
 void cpu_set_intr(struct cpu *c, bool level)
 {
     c->intr = level;
+    if (level)
+        cpu_kick(c);
 }
 
 /* Make cpu_run() return CPU_EXIT_REQUEST at the next instruction boundary. */
 void cpu_request_exit(struct cpu *c)
 {
     c->exit_request = true;
+    cpu_kick(c);
 }
 
 /* Is EIP a breakpoint we have not just reported? */
@@ -173,11 +177,44 @@ static void execute_one(struct cpu *c)
     }
 }
 
+/* Must the next instruction run through execute_one's single-step and
+ * interrupt-shadow bookkeeping, or the breakpoint check? */
+static bool needs_care(const struct cpu *c, bool step)
+{
+    return step || (c->eflags & FLAG_TF) || c->inhibit_intr || c->nbreakpoints;
+}
+
+/*
+ * The fast loop: instructions back to back while nothing needs a look between
+ * them, which is nearly always.  Everything run_loop checks between two
+ * instructions can only change in a few places, and each of them calls
+ * cpu_kick() (cpu_internal.h), which ends this loop after the current
+ * instruction: cpu_request_exit, a rising INTR (cpu_set_intr), HLT, STI and
+ * MOV/POP SS (the interrupt shadow), and every EFLAGS load that may set TF
+ * or IF (cpu_set_eflags: POPF, IRET).  So one compare per instruction
+ * replaces the checks.  A fault leaves through cpu_raise's longjmp as usual.
+ */
+__attribute__((noinline)) static void run_fast(struct cpu *c)
+{
+    struct insn scratch;
+    const struct insn *i;
+
+    while (likely(c->icount < c->slice_end)) {
+        c->insn_eip = c->eip;
+        i = dcache_decode(c, &scratch);
+        c->eip = i->next_eip;
+        exec_insn(c, i);
+        c->icount++;
+    }
+}
+
 /*
  * The loop proper, between cpu_run's setjmp and its return: runs until `end`
  * instructions have retired (or one step if `step`).  Returns the exit.
+ * (Kept out of run_guarded: a function that calls setjmp is compiled
+ * cautiously, and this loop is the hottest code in the program.)
  */
-static enum cpu_exit run_loop(struct cpu *c, uint64_t end, bool step)
+__attribute__((noinline)) static enum cpu_exit run_loop(struct cpu *c, uint64_t end, bool step)
 {
     int r;
 
@@ -194,7 +231,12 @@ static enum cpu_exit run_loop(struct cpu *c, uint64_t end, bool step)
             return CPU_EXIT_BUDGET;
         if (unlikely(c->nbreakpoints) && at_breakpoint(c))
             return CPU_EXIT_DEBUG;
-        execute_one(c);
+        if (needs_care(c, step)) {
+            execute_one(c);
+        } else {
+            c->slice_end = end;
+            run_fast(c);
+        }
         if (unlikely(c->halted))
             return CPU_EXIT_HLT;
         if (step)

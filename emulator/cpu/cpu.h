@@ -189,6 +189,9 @@ struct cpu {
     int cpl;                      /* current privilege level, SDM 3A 5.5: the RPL of CS */
 
     /* --- time and run state --------------------------------------------- */
+    /* From inside a run (a device callback), change intr and exit_request
+     * only through cpu_set_intr() and cpu_request_exit(): the run loop
+     * learns of them that way.  Between runs, anything may be written. */
     uint64_t icount;              /* instructions retired */
     uint64_t idle;                /* virtual time skipped while halted */
     bool halted;
@@ -225,6 +228,7 @@ struct cpu {
     /* decoded-instruction cache, private to decode.c (which checks the size) */
     _Alignas(64) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];
     uint32_t insn_eip;            /* EIP of the instruction being executed */
+    uint64_t slice_end;           /* cpu.c: the fast loop runs while icount < slice_end */
     struct tlb_entry tlb[TLB_ENTRIES];
     void *jmp;                    /* jmp_buf of the running cpu_run, or NULL */
     bool exit_pending;            /* except.c: INT n ended in an exit; cpu_deliver returns it next */

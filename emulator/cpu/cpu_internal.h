@@ -60,6 +60,14 @@ static inline void fetch_flush(struct cpu *c)
     c->fw_span = 0;
 }
 
+/* End cpu.c's fast loop after the current instruction, so that the run loop
+ * looks at exit requests, interrupts, HLT, TF and the interrupt shadow
+ * before the next one.  Whatever changes those during a run calls this. */
+static inline void cpu_kick(struct cpu *c)
+{
+    c->slice_end = 0;
+}
+
 /* --- faults (except.c) ----------------------------------------------------- */
 
 /* Raise exception `vector` with an error code (pass has_error=false for none).

@@ -217,8 +217,10 @@ static void popa(struct cpu *c, const struct insn *i)
 static void load_sreg(struct cpu *c, int s, uint16_t sel)
 {
     seg_load(c, s, sel);
-    if (s == SEG_SS)
+    if (s == SEG_SS) {
         c->inhibit_intr = 1;
+        cpu_kick(c);
+    }
 }
 
 /* PUSH Sreg: modern processors write only the 16-bit selector, even with a

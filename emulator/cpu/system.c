@@ -512,6 +512,7 @@ void sys_hlt(struct cpu *c)
 {
     require_cpl0(c);
     c->halted = true;
+    cpu_kick(c);
 }
 
 /* SDM Vol. 2A CLI/STI, table 3-7 (no VME/PVI): allowed when CPL <= IOPL
@@ -538,6 +539,7 @@ void sys_sti(struct cpu *c)
     if (!(c->eflags & FLAG_IF))
         c->inhibit_intr = 1;
     c->eflags |= FLAG_IF;
+    cpu_kick(c);
 }
 
 /* --- PUSHF / POPF, SDM Vol. 2B ------------------------------------------------------ */
