@@ -103,9 +103,8 @@ void mem_write8(struct cpu *c, int sreg, uint32_t off, uint8_t v);
 void mem_write16(struct cpu *c, int sreg, uint32_t off, uint16_t v);
 void mem_write32(struct cpu *c, int sreg, uint32_t off, uint32_t v);
 
-/* Operand-size helpers: size is 1, 2 or 4. */
-uint32_t mem_read(struct cpu *c, int sreg, uint32_t off, unsigned size);
-void mem_write(struct cpu *c, int sreg, uint32_t off, uint32_t v, unsigned size);
+/* Operand-size forms, size 1, 2 or 4: mem_read() and mem_write() are
+ * inline in mem.h (their fast path). */
 
 /* Instruction fetch at CS:off (checks CS limit, execute access). */
 uint8_t mem_fetch8(struct cpu *c, uint32_t off);
@@ -120,8 +119,7 @@ uint32_t phys_read(struct cpu *c, uint32_t paddr, unsigned size);
 void phys_write(struct cpu *c, uint32_t paddr, uint32_t v, unsigned size);
 
 /* Stack: push/pop at SS:ESP with the stack-address size from SS.B. */
-void cpu_push(struct cpu *c, uint32_t v, unsigned size);
-uint32_t cpu_pop(struct cpu *c, unsigned size);
+/* cpu_push(c, v, size) and cpu_pop(c, size) are inline in mem.h. */
 
 /* Translate a linear address for an access, walking the page tables on a TLB
  * miss and setting A/D bits; raises #PF on failure.  SDM Vol. 3A 4.3. */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "cpu_internal.h"
+#include "mem.h"
 
 #define likely(x)   __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)

@@ -21,29 +21,6 @@
 #include "mem.h"
 #include "seg.h"
 
-/* Little-endian load and store of 1, 2 or 4 bytes at a host address.  The
- * fixed-size memcpy calls compile to single moves (no alignment needed). */
-static inline uint32_t load_le(const uint8_t *p, unsigned size)
-{
-    uint16_t w;
-    uint32_t d;
-    switch (size) {
-    case 1: return *p;
-    case 2: memcpy(&w, p, 2); return w;
-    default: memcpy(&d, p, 4); return d;
-    }
-}
-
-static inline void store_le(uint8_t *p, uint32_t v, unsigned size)
-{
-    uint16_t w = (uint16_t)v;
-    switch (size) {
-    case 1: *p = (uint8_t)v; break;
-    case 2: memcpy(p, &w, 2); break;
-    default: memcpy(p, &v, 4); break;
-    }
-}
-
 /* --- physical ------------------------------------------------------------- */
 
 /* True if paddr..paddr+size-1 is entirely RAM. */
@@ -194,14 +171,16 @@ static uint32_t seg_linear(struct cpu *c, int sreg, uint32_t off, unsigned size,
     return s->base + off;
 }
 
-/* Read size bytes at sreg:off after the segment checks; raises #GP/#SS/#PF. */
-uint32_t mem_read(struct cpu *c, int sreg, uint32_t off, unsigned size)
+/* Read size bytes at sreg:off after the segment checks (the slow path of
+ * mem_read in mem.h); raises #GP/#SS/#PF. */
+uint32_t mem_read_slow(struct cpu *c, int sreg, uint32_t off, unsigned size)
 {
     return lin_read(c, seg_linear(c, sreg, off, size, false), size, 0);
 }
 
-/* Write size bytes at sreg:off after the segment checks; raises #GP/#SS/#PF. */
-void mem_write(struct cpu *c, int sreg, uint32_t off, uint32_t v, unsigned size)
+/* Write size bytes at sreg:off after the segment checks (the slow path of
+ * mem_write in mem.h); raises #GP/#SS/#PF. */
+void mem_write_slow(struct cpu *c, int sreg, uint32_t off, uint32_t v, unsigned size)
 {
     lin_write(c, seg_linear(c, sreg, off, size, true), v, size, 0);
 }
@@ -294,16 +273,17 @@ void stack_commit(struct cpu *c, const struct stack *st)
     c->reg[ESP] = st->esp;
 }
 
-/* PUSH: write below ESP, then move ESP (a faulting push changes nothing). */
-void cpu_push(struct cpu *c, uint32_t v, unsigned size)
+/* PUSH: write below ESP, then move ESP (a faulting push changes nothing).
+ * The slow path of cpu_push in mem.h. */
+void cpu_push_slow(struct cpu *c, uint32_t v, unsigned size)
 {
     struct stack st = stack_current(c);
     stack_push(c, &st, v, size);
     stack_commit(c, &st);
 }
 
-/* POP: read at ESP, then move ESP. */
-uint32_t cpu_pop(struct cpu *c, unsigned size)
+/* POP: read at ESP, then move ESP.  The slow path of cpu_pop in mem.h. */
+uint32_t cpu_pop_slow(struct cpu *c, unsigned size)
 {
     struct stack st = stack_current(c);
     uint32_t v = stack_pop(c, &st, size);
