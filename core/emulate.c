@@ -302,12 +302,12 @@ static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d)
     struct cpu *c = mon->c;
     unsigned size = (d->opcode & 1) ? d->opsize : 1;
     uint16_t port = (d->opcode & 0x8) ? (uint16_t)c->reg[EDX] : (uint16_t)d->imm;
+    uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
     bool out = (d->opcode & 0x2) != 0;
-    if (out) {
-        c->bus.io_out(c->bus.opaque, port, c->reg[EAX], size);
+    if (out) {                     /* AL, AX or EAX: only `size` bytes leave the CPU */
+        c->bus.io_out(c->bus.opaque, port, c->reg[EAX] & mask, size);
     } else {
         uint32_t v = c->bus.io_in(c->bus.opaque, port, size);
-        uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
         c->reg[EAX] = (c->reg[EAX] & ~mask) | (v & mask);
     }
     return retire(mon, d);

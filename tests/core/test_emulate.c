@@ -176,6 +176,21 @@ Test(emulate, in_and_out_reach_the_same_device_models_as_bare)
     vmtest_free(&trap);
 }
 
+/* SDM Vol. 2B OUT: the operand size says how many bytes of EAX go out. */
+Test(emulate, out_al_sends_only_al)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "outal", VM_BARE, BUDGET);
+    vmtest_boot(&trap, "outal", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(&bare), MACHINE_EXITED);
+    cr_assert_eq(vmtest_run(&trap), MACHINE_EXITED);
+    cr_assert_eq(bare.m->exit_status, (5 << 1) | 1, "bare: status 0x%x", bare.m->exit_status);
+    cr_assert_eq(trap.m->exit_status, (5 << 1) | 1, "trap: status 0x%x (EAX's upper bytes leaked)",
+                 trap.m->exit_status);
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
 Test(emulate, emulated_instructions_retire_like_on_bare_hardware)
 {
     struct vmtest bare, trap;
