@@ -53,23 +53,28 @@ static inline struct dcache_entry *dcache_slot(struct cpu *c, const uint8_t *hos
     return (struct dcache_entry *)(c->dcache + ((uintptr_t)host % DCACHE_ENTRIES) * DCACHE_ENTRY_BYTES);
 }
 
-/* Mask of the first n bytes of a little-endian 64-bit word, n = 0..8. */
-static const uint64_t byte_mask[9] = {
-    0, 0xff, 0xffff, 0xffffff, 0xffffffffull, 0xffffffffffull, 0xffffffffffffull,
-    0xffffffffffffffull, 0xffffffffffffffffull,
+/* byte_masks[n]: the masks of the first n bytes (n = 1..15) of two
+ * little-endian 64-bit words. */
+#define M8(n) ((n) >= 8 ? ~0ull : (1ull << (8 * (n))) - 1)
+#define MASKS(n) { M8(n), (n) > 8 ? M8((n) - 8) : 0 }
+static const uint64_t byte_masks[16][2] = {
+    MASKS(0), MASKS(1), MASKS(2), MASKS(3), MASKS(4), MASKS(5), MASKS(6), MASKS(7),
+    MASKS(8), MASKS(9), MASKS(10), MASKS(11), MASKS(12), MASKS(13), MASKS(14), MASKS(15),
 };
+#undef MASKS
+#undef M8
 
 /* Are the len bytes at p still the ones in e?  `room` bytes may be read at p:
- * whole words when there is room for them, byte by byte near the end. */
+ * two whole words when there is room for them (compared under the masks of
+ * e->len bytes), byte by byte near the end. */
 static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t room)
 {
-    uint64_t w[2] = { 0, 0 };
+    uint64_t w[2];
 
     if (likely(room >= sizeof w)) {
+        const uint64_t *m = byte_masks[e->len];
         memcpy(w, p, sizeof w);
-        unsigned lo = e->len < 8 ? e->len : 8;
-        return (((w[0] ^ e->bytes[0]) & byte_mask[lo]) |
-                ((w[1] ^ e->bytes[1]) & byte_mask[e->len - lo])) == 0;
+        return (((w[0] ^ e->bytes[0]) & m[0]) | ((w[1] ^ e->bytes[1]) & m[1])) == 0;
     }
     return memcmp(p, e->bytes, e->len) == 0;
 }
