@@ -72,6 +72,24 @@ uint32_t monitor_outside_ram(const struct monitor *mon, uint32_t gpa)
     return gpa >= mon->guest_ram && gpa < end_of_ram ? end_of_ram + (gpa & 0xfffu) : gpa;
 }
 
+/* Exits in a row with no guest instruction retired before the monitor
+ * calls it a livelock: far more than any instruction needs (a #PF per page
+ * it touches, an emulation), so only a monitor bug -- an exit resolved the
+ * same way forever -- reaches it.  Then the VM stops with a report instead
+ * of spinning where --max-insns cannot see it. */
+#define MON_MAX_EXITS_WITHOUT_PROGRESS 100000
+
+/* True if the guest has been stuck at the same instruction count for too
+ * many exits. */
+static bool no_progress(struct monitor *mon)
+{
+    if (mon->c->icount != mon->progress_icount) {
+        mon->progress_icount = mon->c->icount;
+        mon->exits_without_progress = 0;
+    }
+    return ++mon->exits_without_progress > MON_MAX_EXITS_WITHOUT_PROGRESS;
+}
+
 /* SDM Vol. 3A 6.8.1: an external interrupt is taken only with IF = 1.  The
  * real IF stays 1 (vcpu.c), so the monitor holds the devices' interrupt
  * line back while the guest's virtual IF is clear; the interrupt stays
@@ -91,6 +109,12 @@ enum machine_stop monitor_handle_exit(struct monitor *mon, int depth)
     uint64_t t0 = stats_host_ns();
     enum machine_stop s = MACHINE_RUNNING;
     stats_count_exit(mon, why);
+    if (no_progress(mon)) {
+        emu_stop(mon, MACHINE_TRIPLE_FAULT, "monitor: %d exits without a guest instruction "
+                 "retiring, at EIP 0x%08x (a monitor bug: livelock)", MON_MAX_EXITS_WITHOUT_PROGRESS,
+                 mon->c->eip);
+        return mon->m->stop;
+    }
     switch (why) {
     case MON_EXIT_PRIVILEGED:      /* #GP in ring 1: CLI, OUT, LGDT, MOV CR3, IRET ... */
         s = after(mon, on_privileged(mon));

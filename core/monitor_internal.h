@@ -93,6 +93,8 @@ struct monitor {
     uint64_t reflected;            /* events delivered through the guest's IDT */
     uint64_t last_exit_icount;     /* icount at the previous exit */
     uint64_t between[MON_GAP_BUCKETS];   /* exits by log2(instructions since the last one) */
+    uint64_t progress_icount;      /* icount when exits_without_progress was last reset */
+    uint64_t exits_without_progress;
 };
 
 /* --- gmem.c: guest memory ------------------------------------------------------ */

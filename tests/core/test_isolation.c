@@ -76,3 +76,26 @@ Test(isolation, mmio_reaches_the_same_local_apic_as_bare)
     vmtest_free(&bare);
     vmtest_free(&trap);
 }
+
+/* A student's page-fault handler that returns without doing anything. */
+static enum machine_stop page_fault_left_alone(struct monitor *mon, int depth)
+{
+    (void)mon;
+    (void)depth;
+    return MACHINE_RUNNING;
+}
+
+/* The same #PF exits forever, with no instruction retiring: --max-insns
+ * cannot stop that, so the monitor must, and say why. */
+Test(isolation, a_fault_never_resolved_stops_the_vm_instead_of_spinning, .timeout = 60)
+{
+    struct vmtest t;
+    struct mmu_ops broken = mmu_flat_ops;
+    broken.page_fault = page_fault_left_alone;
+    vm_use_mmu(&broken);
+    vmtest_boot(&t, "isolation", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(&t), MACHINE_TRIPLE_FAULT, "expected the VM to stop: %s", t.m->report);
+    cr_assert_not_null(strstr(t.m->report, "without a guest instruction retiring"), "%s", t.m->report);
+    vmtest_free(&t);
+    vm_use_mmu(NULL);
+}
