@@ -1,9 +1,12 @@
-/* exec.c - execute one decoded instruction: the opcode switch. */
+/* exec.c - execute one decoded instruction: the opcode maps as tables of handlers. */
 
 /*
- * exec_insn() is a table in the shape of the SDM's opcode maps (Vol. 2A
- * appendix A): one row per opcode, the mnemonic in a comment, and a call to
- * a small helper that does the work.  The helpers share three rules:
+ * exec_one_byte[] and exec_two_byte[], at the end of this file, are tables
+ * in the shape of the SDM's opcode maps (Vol. 2A appendix A): one row per
+ * opcode, the mnemonic in a comment, and the handler that does the work.
+ * The run loop calls the handler straight from the table (exec_insn in
+ * exec.h), so each instruction pays only for what its own handler needs.
+ * The handlers share three rules:
  *
  *  - Every access that can fault comes before any change to registers or
  *    flags, so a faulting instruction can simply be restarted (SDM Vol. 3A
@@ -223,10 +226,19 @@ static void load_sreg(struct cpu *c, int s, uint16_t sel)
     }
 }
 
+/* The segment register of PUSH/POP Sreg is opcode bits 5:3 (SDM Vol. 2A
+ * appendix B, the sreg2 and sreg3 fields): 06 ES, 0E CS, 16 SS, 1E DS,
+ * 0F A0 FS, 0F A8 GS. */
+static int sreg_of(const struct insn *i)
+{
+    return (i->opcode >> 3) & 7;
+}
+
 /* PUSH Sreg: modern processors write only the 16-bit selector, even with a
  * 32-bit operand size (SDM Vol. 2B PUSH, operation notes). */
-static void push_sreg(struct cpu *c, const struct insn *i, int s)
+static void op_push_sreg(struct cpu *c, const struct insn *i)
 {
+    int s = sreg_of(i);
     uint32_t sp = sp_plus(c, -(uint32_t)i->opsize);
 
     mem_write16(c, SEG_SS, sp & sp_mask(c), c->seg[s].sel);
@@ -234,11 +246,11 @@ static void push_sreg(struct cpu *c, const struct insn *i, int s)
 }
 
 /* POP Sreg. */
-static void pop_sreg(struct cpu *c, const struct insn *i, int s)
+static void op_pop_sreg(struct cpu *c, const struct insn *i)
 {
     uint16_t sel = (uint16_t)stack_peek(c, 0, 2);
 
-    load_sreg(c, s, sel);
+    load_sreg(c, sreg_of(i), sel);
     c->reg[ESP] = sp_plus(c, i->opsize);
 }
 
@@ -283,12 +295,12 @@ static void alu_form(struct cpu *c, const struct insn *i)
     switch (i->opcode & 7) {
     case 0:
     case 1: {
+        if (op == ALU_CMP) {                  /* writes nothing: no checkpoint */
+            alu_arith(c, op, rm_read(c, i, size), reg_read(c, i->reg, size), size);
+            return;
+        }
         uint32_t d = rmw_read(c, i, size);
-        uint32_t v = alu_arith(c, op, d, reg_read(c, i->reg, size), size);
-        if (op != ALU_CMP)
-            rmw_write(c, i, v, size);
-        else
-            alu_commit(c);
+        rmw_write(c, i, alu_arith(c, op, d, reg_read(c, i->reg, size), size), size);
         return;
     }
     case 2:
@@ -305,13 +317,13 @@ static void alu_form(struct cpu *c, const struct insn *i)
 static void group1(struct cpu *c, const struct insn *i)
 {
     unsigned size = i->opcode == 0x81 || i->opcode == 0x83 ? i->opsize : 1;
-    uint32_t d = rmw_read(c, i, size);
-    uint32_t v = alu_arith(c, (enum alu_op)i->reg, d, i->imm, size);
 
-    if (i->reg != ALU_CMP)
-        rmw_write(c, i, v, size);
-    else
-        alu_commit(c);
+    if (i->reg == ALU_CMP) {                  /* writes nothing: no checkpoint */
+        alu_arith(c, ALU_CMP, rm_read(c, i, size), i->imm, size);
+        return;
+    }
+    uint32_t d = rmw_read(c, i, size);
+    rmw_write(c, i, alu_arith(c, (enum alu_op)i->reg, d, i->imm, size), size);
 }
 
 /* C0 C1 D0-D3: group 2 shifts and rotates by imm8, 1 or CL. */
@@ -602,243 +614,423 @@ static void soft_int(struct cpu *c, const struct insn *i, int vector)
     ctl_int(c, vector, i);
 }
 
-/* --- the two-byte map (0F xx), SDM Vol. 2A table A-3 -------------------------- */
+/* --- one row each: the handlers too small for a helper above ------------------- */
 
-static void exec_0f(struct cpu *c, const struct insn *i)
+/* Every handler takes the CPU and the decoded instruction, so that the two
+ * opcode maps at the end of this file can be tables of them.  Handlers that
+ * serve several opcodes read what differs (a register, a condition, a
+ * segment) from the opcode's low bits, as the SDM's encoding tables do. */
+
+static void op_ud(struct cpu *c, const struct insn *i)        { (void)i; cpu_raise_ud(c); }
+static void op_nop(struct cpu *c, const struct insn *i)       { (void)c; (void)i; }
+
+static void op_daa(struct cpu *c, const struct insn *i)       { (void)i; alu_daa(c); }
+static void op_das(struct cpu *c, const struct insn *i)       { (void)i; alu_das(c); }
+static void op_aaa(struct cpu *c, const struct insn *i)       { (void)i; alu_aaa(c); }
+static void op_aas(struct cpu *c, const struct insn *i)       { (void)i; alu_aas(c); }
+static void op_aam(struct cpu *c, const struct insn *i)       { alu_aam(c, (uint8_t)i->imm); }
+static void op_aad(struct cpu *c, const struct insn *i)       { alu_aad(c, (uint8_t)i->imm); }
+
+/* 40-4F INC/DEC r, 50-5F PUSH/POP r, 91-97 XCHG, B0-BF MOV r, imm: the
+ * register is the low three opcode bits (SDM Vol. 2A B.1.4.1, the reg field). */
+static void op_inc_r(struct cpu *c, const struct insn *i)
 {
-    uint8_t op = i->opcode;
-
-    switch (op) {
-    case 0x00: flags_materialize(c); sys_group6(c, i); break;         /* SLDT STR LLDT LTR VERR VERW */
-    case 0x01: flags_materialize(c); sys_group7(c, i); break;         /* SGDT SIDT LGDT LIDT SMSW LMSW INVLPG */
-    case 0x02:
-    case 0x03: flags_materialize(c); sys_lar_lsl(c, i); break;        /* LAR LSL */
-    case 0x06: sys_clts(c); break;                                    /* CLTS */
-    case 0x08:
-    case 0x09: sys_invd(c); break;                                    /* INVD WBINVD */
-    case 0x18 ... 0x1f: break;                                        /* PREFETCH, NOP r/m (hints) */
-    case 0x20:
-    case 0x22: sys_mov_cr(c, i); break;                               /* MOV r32, CRn / CRn, r32 */
-    case 0x21:
-    case 0x23: sys_mov_dr(c, i); break;                               /* MOV r32, DRn / DRn, r32 */
-    case 0x30: sys_wrmsr(c); break;                                   /* WRMSR */
-    case 0x31: sys_rdtsc(c); break;                                   /* RDTSC */
-    case 0x32: sys_rdmsr(c); break;                                   /* RDMSR */
-    case 0x40 ... 0x4f: {                                             /* CMOVcc r, r/m */
-        uint32_t v = rm_read(c, i, i->opsize);                        /* read even if false */
-        if (alu_cond(c, op & 0xf))
-            reg_write(c, i->reg, v, i->opsize);
-        break;
-    }
-    case 0x80 ... 0x8f:                                               /* Jcc rel16/32 */
-        if (alu_cond(c, op & 0xf))
-            jump_near(c, i, i->next_eip + i->imm);
-        break;
-    case 0x90 ... 0x9f: rm_write(c, i, alu_cond(c, op & 0xf), 1); break;   /* SETcc r/m8 */
-    case 0xa0: push_sreg(c, i, SEG_FS); break;                        /* PUSH FS */
-    case 0xa1: pop_sreg(c, i, SEG_FS); break;                         /* POP FS */
-    case 0xa2: sys_cpuid(c); break;                                   /* CPUID */
-    case 0xa3: bit_test(c, i, 0, false); break;                       /* BT r/m, r */
-    case 0xa4:
-    case 0xa5: double_shift(c, i); break;                             /* SHLD */
-    case 0xa8: push_sreg(c, i, SEG_GS); break;                        /* PUSH GS */
-    case 0xa9: pop_sreg(c, i, SEG_GS); break;                         /* POP GS */
-    case 0xab: bit_test(c, i, 1, false); break;                       /* BTS r/m, r */
-    case 0xac:
-    case 0xad: double_shift(c, i); break;                             /* SHRD */
-    case 0xaf:                                                        /* IMUL r, r/m */
-        reg_write(c, i->reg, alu_imul(c, reg_read(c, i->reg, i->opsize),
-                                      rm_read(c, i, i->opsize), i->opsize), i->opsize);
-        break;
-    case 0xb0:
-    case 0xb1: cmpxchg(c, i); break;                                  /* CMPXCHG */
-    case 0xb2: load_far(c, i, SEG_SS); break;                         /* LSS */
-    case 0xb3: bit_test(c, i, 2, false); break;                       /* BTR r/m, r */
-    case 0xb4: load_far(c, i, SEG_FS); break;                         /* LFS */
-    case 0xb5: load_far(c, i, SEG_GS); break;                         /* LGS */
-    case 0xb6:
-    case 0xb7: reg_write(c, i->reg, rm_read(c, i, op == 0xb6 ? 1 : 2), i->opsize); break;  /* MOVZX */
-    case 0xba:                                                        /* BT BTS BTR BTC r/m, imm8 */
-        if (i->reg < 4)
-            cpu_raise_ud(c);
-        bit_test(c, i, i->reg - 4, true);
-        break;
-    case 0xbb: bit_test(c, i, 3, false); break;                       /* BTC r/m, r */
-    case 0xbc:
-    case 0xbd: bit_scan(c, i); break;                                 /* BSF BSR */
-    case 0xbe:
-    case 0xbf: {                                                      /* MOVSX */
-        unsigned from = op == 0xbe ? 1 : 2;
-        reg_write(c, i->reg, alu_sext(rm_read(c, i, from), from), i->opsize);
-        break;
-    }
-    case 0xc0:
-    case 0xc1: xadd(c, i); break;                                     /* XADD */
-    case 0xc7: cmpxchg8b(c, i); break;                                /* CMPXCHG8B m64 */
-    case 0xc8 ... 0xcf:                                               /* BSWAP r32 */
-        c->reg[op & 7] = __builtin_bswap32(c->reg[op & 7]);
-        break;
-    default: cpu_raise_ud(c);                                         /* 0B UD2 and the rest */
-    }
+    unsigned r = i->opcode & 7;
+    reg_write(c, r, alu_inc(c, reg_read(c, r, i->opsize), i->opsize), i->opsize);
 }
+
+static void op_dec_r(struct cpu *c, const struct insn *i)
+{
+    unsigned r = i->opcode & 7;
+    reg_write(c, r, alu_dec(c, reg_read(c, r, i->opsize), i->opsize), i->opsize);
+}
+
+static void op_push_imm(struct cpu *c, const struct insn *i)  { cpu_push(c, i->imm, i->opsize); }   /* 68 6A */
+
+static void op_push_r(struct cpu *c, const struct insn *i)
+{
+    cpu_push(c, reg_read(c, i->opcode & 7, i->opsize), i->opsize);
+}
+
+static void op_pop_r(struct cpu *c, const struct insn *i)
+{
+    uint32_t v = cpu_pop(c, i->opsize);             /* POP ESP: the popped value wins */
+    reg_write(c, i->opcode & 7, v, i->opsize);
+}
+
+static void op_xchg_acc(struct cpu *c, const struct insn *i)
+{
+    uint32_t a = reg_read(c, EAX, i->opsize);
+    reg_write(c, EAX, reg_read(c, i->opcode & 7, i->opsize), i->opsize);
+    reg_write(c, i->opcode & 7, a, i->opsize);
+}
+
+static void op_mov_r8_imm(struct cpu *c, const struct insn *i) { reg_write(c, i->opcode & 7, i->imm, 1); }
+static void op_mov_r_imm(struct cpu *c, const struct insn *i)  { reg_write(c, i->opcode & 7, i->imm, i->opsize); }
+
+/* Data movement through ModRM. */
+static void op_mov_rm_r(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    rm_write(c, i, reg_read(c, i->reg, size), size);
+}
+
+static void op_mov_r_rm(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    reg_write(c, i->reg, rm_read(c, i, size), size);
+}
+
+/* C6 C7: MOV r/m, imm is /0; the other reg values are undefined. */
+static void op_mov_rm_imm(struct cpu *c, const struct insn *i)
+{
+    if (i->reg != 0)
+        cpu_raise_ud(c);
+    rm_write(c, i, i->imm, opsize_w(i));
+}
+
+/* 8D LEA: the address itself; a register operand has none (#UD). */
+static void op_lea(struct cpu *c, const struct insn *i)
+{
+    if (insn_is_reg(i))
+        cpu_raise_ud(c);
+    reg_write(c, i->reg, i->ea, i->opsize);
+}
+
+static void op_mov_acc_moffs(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    reg_write(c, EAX, mem_read(c, i->ea_seg, i->imm, size), size);
+}
+
+static void op_mov_moffs_acc(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    mem_write(c, i->ea_seg, i->imm, reg_read(c, EAX, size), size);
+}
+
+/* D7 XLAT: AL = [seg:(E)BX + AL]. */
+static void op_xlat(struct cpu *c, const struct insn *i)
+{
+    uint32_t ea = (c->reg[EBX] + reg_read(c, EAX, 1)) & alu_mask(i->addrsize);
+    reg_write(c, EAX, mem_read8(c, i->ea_seg, ea), 1);
+}
+
+/* 0F B6 B7 MOVZX, 0F BE BF MOVSX: the source is a byte for the even opcode. */
+static void op_movzx(struct cpu *c, const struct insn *i)
+{
+    unsigned from = (i->opcode & 1) ? 2 : 1;
+    reg_write(c, i->reg, rm_read(c, i, from), i->opsize);
+}
+
+static void op_movsx(struct cpu *c, const struct insn *i)
+{
+    unsigned from = (i->opcode & 1) ? 2 : 1;
+    reg_write(c, i->reg, alu_sext(rm_read(c, i, from), from), i->opsize);
+}
+
+/* 0F C8-CF BSWAP r32. */
+static void op_bswap(struct cpu *c, const struct insn *i)
+{
+    c->reg[i->opcode & 7] = __builtin_bswap32(c->reg[i->opcode & 7]);
+}
+
+/* Arithmetic rows. */
+static void op_test_rm(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    alu_arith(c, ALU_AND, rm_read(c, i, size), reg_read(c, i->reg, size), size);
+}
+
+static void op_test_acc(struct cpu *c, const struct insn *i)
+{
+    unsigned size = opsize_w(i);
+    alu_arith(c, ALU_AND, reg_read(c, EAX, size), i->imm, size);
+}
+
+static void op_imul_imm(struct cpu *c, const struct insn *i)   /* 69 6B: r = r/m * imm */
+{
+    reg_write(c, i->reg, alu_imul(c, rm_read(c, i, i->opsize), i->imm, i->opsize), i->opsize);
+}
+
+static void op_imul_r_rm(struct cpu *c, const struct insn *i)  /* 0F AF: r = r * r/m */
+{
+    reg_write(c, i->reg, alu_imul(c, reg_read(c, i->reg, i->opsize),
+                                  rm_read(c, i, i->opsize), i->opsize), i->opsize);
+}
+
+/* FE: group 4 is INC/DEC r/m8 only. */
+static void op_group4(struct cpu *c, const struct insn *i)
+{
+    if (i->reg > 1)
+        cpu_raise_ud(c);
+    inc_dec_rm(c, i, 1);
+}
+
+/* Conditions: the low four opcode bits, SDM Vol. 2A B.1.4.7 (tttn). */
+static void op_jcc(struct cpu *c, const struct insn *i)        /* 70-7F, 0F 80-8F */
+{
+    if (alu_cond(c, i->opcode & 0xf))
+        jump_near(c, i, i->next_eip + i->imm);
+}
+
+static void op_setcc(struct cpu *c, const struct insn *i)      /* 0F 90-9F */
+{
+    rm_write(c, i, alu_cond(c, i->opcode & 0xf), 1);
+}
+
+static void op_cmov(struct cpu *c, const struct insn *i)       /* 0F 40-4F */
+{
+    uint32_t v = rm_read(c, i, i->opsize);                     /* read even if false */
+    if (alu_cond(c, i->opcode & 0xf))
+        reg_write(c, i->reg, v, i->opsize);
+}
+
+/* Near and far transfers. */
+static void op_jmp_rel(struct cpu *c, const struct insn *i)    { jump_near(c, i, i->next_eip + i->imm); }
+static void op_call_rel(struct cpu *c, const struct insn *i)   { call_near(c, i, i->next_eip + i->imm); }
+static void op_ret_near(struct cpu *c, const struct insn *i)   /* C2 RET imm16, C3 RET */
+{
+    ret_near(c, i, i->opcode == 0xc2 ? i->imm : 0);
+}
+
+static void op_jmp_far_ptr(struct cpu *c, const struct insn *i)
+{
+    flags_materialize(c);
+    ctl_far_jmp(c, (uint16_t)i->imm2, i->imm, i);
+}
+
+static void op_call_far_ptr(struct cpu *c, const struct insn *i)
+{
+    flags_materialize(c);
+    ctl_far_call(c, (uint16_t)i->imm2, i->imm, i);
+}
+
+static void op_ret_far(struct cpu *c, const struct insn *i)    /* CA RETF imm16, CB RETF */
+{
+    flags_materialize(c);
+    ctl_far_ret(c, i->opcode == 0xca ? (uint16_t)i->imm : 0, i);
+}
+
+static void op_iret(struct cpu *c, const struct insn *i)       { flags_materialize(c); ctl_iret(c, i); }
+static void op_int3(struct cpu *c, const struct insn *i)       { soft_int(c, i, EXC_BP); }
+static void op_int(struct cpu *c, const struct insn *i)        { soft_int(c, i, (int)i->imm); }
+static void op_into(struct cpu *c, const struct insn *i)
+{
+    if (alu_cond(c, 0))
+        soft_int(c, i, EXC_OF);
+}
+
+/* Segment loads by opcode. */
+static void op_les(struct cpu *c, const struct insn *i)        { load_far(c, i, SEG_ES); }
+static void op_lds(struct cpu *c, const struct insn *i)        { load_far(c, i, SEG_DS); }
+static void op_lss(struct cpu *c, const struct insn *i)        { load_far(c, i, SEG_SS); }
+static void op_lfs(struct cpu *c, const struct insn *i)        { load_far(c, i, SEG_FS); }
+static void op_lgs(struct cpu *c, const struct insn *i)        { load_far(c, i, SEG_GS); }
+
+/* 0F A3 AB B3 BB: BT BTS BTR BTC r/m, r (bits 4:3 of the opcode pick which);
+ * 0F BA /4../7: the same with imm8, /0../3 are undefined. */
+static void op_bt_r(struct cpu *c, const struct insn *i)       { bit_test(c, i, (i->opcode >> 3) & 3, false); }
+static void op_bt_imm(struct cpu *c, const struct insn *i)
+{
+    if (i->reg < 4)
+        cpu_raise_ud(c);
+    bit_test(c, i, i->reg - 4, true);
+}
+
+/* Flags. */
+static void op_cmc(struct cpu *c, const struct insn *i)        { (void)i; alu_set_flags(c, FLAG_CF, alu_cf(c) ? 0 : FLAG_CF); }
+static void op_clc(struct cpu *c, const struct insn *i)        { (void)i; alu_set_flags(c, FLAG_CF, 0); }
+static void op_stc(struct cpu *c, const struct insn *i)        { (void)i; alu_set_flags(c, FLAG_CF, FLAG_CF); }
+static void op_cld(struct cpu *c, const struct insn *i)        { (void)i; c->eflags &= ~FLAG_DF; }
+static void op_std(struct cpu *c, const struct insn *i)        { (void)i; c->eflags |= FLAG_DF; }
+
+/* System instructions (system.c) see materialized flags. */
+static void op_cli(struct cpu *c, const struct insn *i)        { (void)i; flags_materialize(c); sys_cli(c); }
+static void op_sti(struct cpu *c, const struct insn *i)        { (void)i; flags_materialize(c); sys_sti(c); }
+static void op_hlt(struct cpu *c, const struct insn *i)        { (void)i; sys_hlt(c); }
+static void op_arpl(struct cpu *c, const struct insn *i)       { flags_materialize(c); sys_arpl(c, i); }
+static void op_group6(struct cpu *c, const struct insn *i)     { flags_materialize(c); sys_group6(c, i); }
+static void op_group7(struct cpu *c, const struct insn *i)     { flags_materialize(c); sys_group7(c, i); }
+static void op_lar_lsl(struct cpu *c, const struct insn *i)    { flags_materialize(c); sys_lar_lsl(c, i); }
+static void op_clts(struct cpu *c, const struct insn *i)       { (void)i; sys_clts(c); }
+static void op_invd(struct cpu *c, const struct insn *i)       { (void)i; sys_invd(c); }
+static void op_wrmsr(struct cpu *c, const struct insn *i)      { (void)i; sys_wrmsr(c); }
+static void op_rdtsc(struct cpu *c, const struct insn *i)      { (void)i; sys_rdtsc(c); }
+static void op_rdmsr(struct cpu *c, const struct insn *i)      { (void)i; sys_rdmsr(c); }
+static void op_cpuid(struct cpu *c, const struct insn *i)      { (void)i; sys_cpuid(c); }
 
 /* --- the one-byte map, SDM Vol. 2A table A-2 ----------------------------------- */
 
-void exec_insn(struct cpu *c, const struct insn *i)
-{
-    uint8_t op = i->opcode;
-    unsigned size = opsize_w(i);
+/* Every row is filled: a hole would be a NULL call.  Prefix bytes (26 2E 36
+ * 3E 64-67 F0 F2 F3) and 0F never reach here as opcodes; they are #UD rows. */
+exec_fn *const exec_one_byte[256] = {
+    [0x00 ... 0x05] = alu_form,           /* ADD */
+    [0x06] = op_push_sreg,                /* PUSH ES */
+    [0x07] = op_pop_sreg,                 /* POP ES */
+    [0x08 ... 0x0d] = alu_form,           /* OR */
+    [0x0e] = op_push_sreg,                /* PUSH CS */
+    [0x0f] = op_ud,                       /* (two-byte escape) */
+    [0x10 ... 0x15] = alu_form,           /* ADC */
+    [0x16] = op_push_sreg,                /* PUSH SS */
+    [0x17] = op_pop_sreg,                 /* POP SS */
+    [0x18 ... 0x1d] = alu_form,           /* SBB */
+    [0x1e] = op_push_sreg,                /* PUSH DS */
+    [0x1f] = op_pop_sreg,                 /* POP DS */
+    [0x20 ... 0x25] = alu_form,           /* AND */
+    [0x26] = op_ud,                       /* (ES prefix) */
+    [0x27] = op_daa,                      /* DAA */
+    [0x28 ... 0x2d] = alu_form,           /* SUB */
+    [0x2e] = op_ud,                       /* (CS prefix) */
+    [0x2f] = op_das,                      /* DAS */
+    [0x30 ... 0x35] = alu_form,           /* XOR */
+    [0x36] = op_ud,                       /* (SS prefix) */
+    [0x37] = op_aaa,                      /* AAA */
+    [0x38 ... 0x3d] = alu_form,           /* CMP */
+    [0x3e] = op_ud,                       /* (DS prefix) */
+    [0x3f] = op_aas,                      /* AAS */
+    [0x40 ... 0x47] = op_inc_r,           /* INC r */
+    [0x48 ... 0x4f] = op_dec_r,           /* DEC r */
+    [0x50 ... 0x57] = op_push_r,          /* PUSH r */
+    [0x58 ... 0x5f] = op_pop_r,           /* POP r */
+    [0x60] = pusha,                       /* PUSHA */
+    [0x61] = popa,                        /* POPA */
+    [0x62] = bound,                       /* BOUND */
+    [0x63] = op_arpl,                     /* ARPL */
+    [0x64 ... 0x67] = op_ud,              /* (FS GS operand-size address-size prefixes) */
+    [0x68] = op_push_imm,                 /* PUSH imm16/32 */
+    [0x69] = op_imul_imm,                 /* IMUL r, r/m, imm16/32 */
+    [0x6a] = op_push_imm,                 /* PUSH imm8 */
+    [0x6b] = op_imul_imm,                 /* IMUL r, r/m, imm8 */
+    [0x6c ... 0x6f] = string_insn,        /* INS OUTS */
+    [0x70 ... 0x7f] = op_jcc,             /* Jcc rel8 */
+    [0x80 ... 0x83] = group1,             /* grp1 r/m, imm */
+    [0x84 ... 0x85] = op_test_rm,         /* TEST r/m, r */
+    [0x86 ... 0x87] = xchg_rm,            /* XCHG r/m, r */
+    [0x88 ... 0x89] = op_mov_rm_r,        /* MOV r/m, r */
+    [0x8a ... 0x8b] = op_mov_r_rm,        /* MOV r, r/m */
+    [0x8c] = mov_from_sreg,               /* MOV r/m, Sreg */
+    [0x8d] = op_lea,                      /* LEA */
+    [0x8e] = mov_to_sreg,                 /* MOV Sreg, r/m */
+    [0x8f] = pop_rm,                      /* POP r/m */
+    [0x90] = op_nop,                      /* NOP, PAUSE */
+    [0x91 ... 0x97] = op_xchg_acc,        /* XCHG eAX, r */
+    [0x98 ... 0x99] = sign_extend_acc,    /* CBW/CWDE CWD/CDQ */
+    [0x9a] = op_call_far_ptr,             /* CALL ptr16:xx */
+    [0x9b] = fpu_escape,                  /* WAIT */
+    [0x9c ... 0x9d] = pushf_popf,         /* PUSHF POPF */
+    [0x9e ... 0x9f] = ah_flags,           /* SAHF LAHF */
+    [0xa0 ... 0xa1] = op_mov_acc_moffs,   /* MOV acc, moffs */
+    [0xa2 ... 0xa3] = op_mov_moffs_acc,   /* MOV moffs, acc */
+    [0xa4 ... 0xa7] = string_insn,        /* MOVS CMPS */
+    [0xa8 ... 0xa9] = op_test_acc,        /* TEST acc, imm */
+    [0xaa ... 0xaf] = string_insn,        /* STOS LODS SCAS */
+    [0xb0 ... 0xb7] = op_mov_r8_imm,      /* MOV r8, imm8 */
+    [0xb8 ... 0xbf] = op_mov_r_imm,       /* MOV r, imm */
+    [0xc0 ... 0xc1] = group2,             /* shift r/m, imm8 */
+    [0xc2 ... 0xc3] = op_ret_near,        /* RET imm16, RET */
+    [0xc4] = op_les,                      /* LES */
+    [0xc5] = op_lds,                      /* LDS */
+    [0xc6 ... 0xc7] = op_mov_rm_imm,      /* MOV r/m, imm */
+    [0xc8] = enter_insn,                  /* ENTER */
+    [0xc9] = leave_insn,                  /* LEAVE */
+    [0xca ... 0xcb] = op_ret_far,         /* RETF imm16, RETF */
+    [0xcc] = op_int3,                     /* INT3 */
+    [0xcd] = op_int,                      /* INT imm8 */
+    [0xce] = op_into,                     /* INTO */
+    [0xcf] = op_iret,                     /* IRET */
+    [0xd0 ... 0xd3] = group2,             /* shift r/m, 1 / CL */
+    [0xd4] = op_aam,                      /* AAM */
+    [0xd5] = op_aad,                      /* AAD */
+    [0xd6] = op_ud,                       /* (SALC, undocumented: #UD here) */
+    [0xd7] = op_xlat,                     /* XLAT */
+    [0xd8 ... 0xdf] = fpu_escape,         /* x87 ESC */
+    [0xe0 ... 0xe3] = loop_insn,          /* LOOPNE LOOPE LOOP JECXZ */
+    [0xe4 ... 0xe7] = in_out,             /* IN/OUT imm8 */
+    [0xe8] = op_call_rel,                 /* CALL rel */
+    [0xe9] = op_jmp_rel,                  /* JMP rel16/32 */
+    [0xea] = op_jmp_far_ptr,              /* JMP ptr16:xx */
+    [0xeb] = op_jmp_rel,                  /* JMP rel8 */
+    [0xec ... 0xef] = in_out,             /* IN/OUT DX */
+    [0xf0] = op_ud,                       /* (LOCK prefix) */
+    [0xf1] = op_ud,                       /* (ICEBP, undocumented: #UD here) */
+    [0xf2 ... 0xf3] = op_ud,              /* (REP prefixes) */
+    [0xf4] = op_hlt,                      /* HLT */
+    [0xf5] = op_cmc,                      /* CMC */
+    [0xf6 ... 0xf7] = group3,             /* grp3 */
+    [0xf8] = op_clc,                      /* CLC */
+    [0xf9] = op_stc,                      /* STC */
+    [0xfa] = op_cli,                      /* CLI */
+    [0xfb] = op_sti,                      /* STI */
+    [0xfc] = op_cld,                      /* CLD */
+    [0xfd] = op_std,                      /* STD */
+    [0xfe] = op_group4,                   /* grp4: INC/DEC r/m8 */
+    [0xff] = group5,                      /* grp5 */
+};
 
-    if (unlikely(i->lock) && !lock_allowed(i))
-        cpu_raise_ud(c);                          /* SDM Vol. 2A 2.1.1 */
-    if (i->two_byte) {
-        exec_0f(c, i);
-        return;
-    }
-    switch (op) {
-    case 0x00 ... 0x05:                                               /* ADD */
-    case 0x08 ... 0x0d:                                               /* OR  */
-    case 0x10 ... 0x15:                                               /* ADC */
-    case 0x18 ... 0x1d:                                               /* SBB */
-    case 0x20 ... 0x25:                                               /* AND */
-    case 0x28 ... 0x2d:                                               /* SUB */
-    case 0x30 ... 0x35:                                               /* XOR */
-    case 0x38 ... 0x3d: alu_form(c, i); break;                        /* CMP */
-    case 0x06: push_sreg(c, i, SEG_ES); break;                        /* PUSH ES */
-    case 0x07: pop_sreg(c, i, SEG_ES); break;                         /* POP ES */
-    case 0x0e: push_sreg(c, i, SEG_CS); break;                        /* PUSH CS */
-    case 0x16: push_sreg(c, i, SEG_SS); break;                        /* PUSH SS */
-    case 0x17: pop_sreg(c, i, SEG_SS); break;                         /* POP SS */
-    case 0x1e: push_sreg(c, i, SEG_DS); break;                        /* PUSH DS */
-    case 0x1f: pop_sreg(c, i, SEG_DS); break;                         /* POP DS */
-    case 0x27: alu_daa(c); break;                                     /* DAA */
-    case 0x2f: alu_das(c); break;                                     /* DAS */
-    case 0x37: alu_aaa(c); break;                                     /* AAA */
-    case 0x3f: alu_aas(c); break;                                     /* AAS */
-    case 0x40 ... 0x47:                                               /* INC r */
-        reg_write(c, op & 7, alu_inc(c, reg_read(c, op & 7, i->opsize), i->opsize), i->opsize);
-        break;
-    case 0x48 ... 0x4f:                                               /* DEC r */
-        reg_write(c, op & 7, alu_dec(c, reg_read(c, op & 7, i->opsize), i->opsize), i->opsize);
-        break;
-    case 0x50 ... 0x57: cpu_push(c, reg_read(c, op & 7, i->opsize), i->opsize); break;  /* PUSH r */
-    case 0x58 ... 0x5f: {                                             /* POP r */
-        uint32_t v = cpu_pop(c, i->opsize);
-        reg_write(c, op & 7, v, i->opsize);
-        break;
-    }
-    case 0x60: pusha(c, i); break;                                    /* PUSHA */
-    case 0x61: popa(c, i); break;                                     /* POPA */
-    case 0x62: bound(c, i); break;                                    /* BOUND */
-    case 0x63: flags_materialize(c); sys_arpl(c, i); break;           /* ARPL */
-    case 0x68:
-    case 0x6a: cpu_push(c, i->imm, i->opsize); break;                 /* PUSH imm */
-    case 0x69:
-    case 0x6b:                                                        /* IMUL r, r/m, imm */
-        reg_write(c, i->reg, alu_imul(c, rm_read(c, i, i->opsize), i->imm, i->opsize), i->opsize);
-        break;
-    case 0x6c ... 0x6f: string_insn(c, i); break;                     /* INS OUTS */
-    case 0x70 ... 0x7f:                                               /* Jcc rel8 */
-        if (alu_cond(c, op & 0xf))
-            jump_near(c, i, i->next_eip + i->imm);
-        break;
-    case 0x80 ... 0x83: group1(c, i); break;                          /* grp1 r/m, imm */
-    case 0x84:
-    case 0x85: alu_arith(c, ALU_AND, rm_read(c, i, size), reg_read(c, i->reg, size), size); break;  /* TEST */
-    case 0x86:
-    case 0x87: xchg_rm(c, i); break;                                  /* XCHG r/m, r */
-    case 0x88:
-    case 0x89: rm_write(c, i, reg_read(c, i->reg, size), size); break;   /* MOV r/m, r */
-    case 0x8a:
-    case 0x8b: reg_write(c, i->reg, rm_read(c, i, size), size); break;   /* MOV r, r/m */
-    case 0x8c: mov_from_sreg(c, i); break;                            /* MOV r/m, Sreg */
-    case 0x8d:                                                        /* LEA */
-        if (insn_is_reg(i))
-            cpu_raise_ud(c);
-        reg_write(c, i->reg, i->ea, i->opsize);
-        break;
-    case 0x8e: mov_to_sreg(c, i); break;                              /* MOV Sreg, r/m */
-    case 0x8f: pop_rm(c, i); break;                                   /* POP r/m */
-    case 0x90: break;                                                 /* NOP, PAUSE */
-    case 0x91 ... 0x97: {                                             /* XCHG eAX, r */
-        uint32_t a = reg_read(c, EAX, i->opsize);
-        reg_write(c, EAX, reg_read(c, op & 7, i->opsize), i->opsize);
-        reg_write(c, op & 7, a, i->opsize);
-        break;
-    }
-    case 0x98:
-    case 0x99: sign_extend_acc(c, i); break;                          /* CBW/CWDE CWD/CDQ */
-    case 0x9a: flags_materialize(c); ctl_far_call(c, (uint16_t)i->imm2, i->imm, i); break;  /* CALL ptr */
-    case 0x9b: fpu_escape(c, i); break;                               /* WAIT */
-    case 0x9c:
-    case 0x9d: pushf_popf(c, i); break;                               /* PUSHF POPF */
-    case 0x9e:
-    case 0x9f: ah_flags(c, i); break;                                 /* SAHF LAHF */
-    case 0xa0:
-    case 0xa1: reg_write(c, EAX, mem_read(c, i->ea_seg, i->imm, size), size); break;  /* MOV acc, moffs */
-    case 0xa2:
-    case 0xa3: mem_write(c, i->ea_seg, i->imm, reg_read(c, EAX, size), size); break;  /* MOV moffs, acc */
-    case 0xa4 ... 0xa7: string_insn(c, i); break;                     /* MOVS CMPS */
-    case 0xa8:
-    case 0xa9: alu_arith(c, ALU_AND, reg_read(c, EAX, size), i->imm, size); break;    /* TEST acc, imm */
-    case 0xaa ... 0xaf: string_insn(c, i); break;                     /* STOS LODS SCAS */
-    case 0xb0 ... 0xb7: reg_write(c, op & 7, i->imm, 1); break;       /* MOV r8, imm8 */
-    case 0xb8 ... 0xbf: reg_write(c, op & 7, i->imm, i->opsize); break;  /* MOV r, imm */
-    case 0xc0:
-    case 0xc1: group2(c, i); break;                                   /* shift r/m, imm8 */
-    case 0xc2: ret_near(c, i, i->imm); break;                         /* RET imm16 */
-    case 0xc3: ret_near(c, i, 0); break;                              /* RET */
-    case 0xc4: load_far(c, i, SEG_ES); break;                         /* LES */
-    case 0xc5: load_far(c, i, SEG_DS); break;                         /* LDS */
-    case 0xc6:
-    case 0xc7:                                                        /* MOV r/m, imm */
-        if (i->reg != 0)
-            cpu_raise_ud(c);
-        rm_write(c, i, i->imm, size);
-        break;
-    case 0xc8: enter_insn(c, i); break;                               /* ENTER */
-    case 0xc9: leave_insn(c, i); break;                               /* LEAVE */
-    case 0xca: flags_materialize(c); ctl_far_ret(c, (uint16_t)i->imm, i); break;   /* RETF imm16 */
-    case 0xcb: flags_materialize(c); ctl_far_ret(c, 0, i); break;     /* RETF */
-    case 0xcc: soft_int(c, i, EXC_BP); break;                         /* INT3 */
-    case 0xcd: soft_int(c, i, (int)i->imm); break;                    /* INT imm8 */
-    case 0xce:                                                        /* INTO */
-        if (alu_cond(c, 0))
-            soft_int(c, i, EXC_OF);
-        break;
-    case 0xcf: flags_materialize(c); ctl_iret(c, i); break;           /* IRET */
-    case 0xd0 ... 0xd3: group2(c, i); break;                          /* shift r/m, 1 / CL */
-    case 0xd4: alu_aam(c, (uint8_t)i->imm); break;                    /* AAM */
-    case 0xd5: alu_aad(c, (uint8_t)i->imm); break;                    /* AAD */
-    case 0xd7: {                                                      /* XLAT */
-        uint32_t ea = (c->reg[EBX] + reg_read(c, EAX, 1)) & alu_mask(i->addrsize);
-        reg_write(c, EAX, mem_read8(c, i->ea_seg, ea), 1);
-        break;
-    }
-    case 0xd8 ... 0xdf: fpu_escape(c, i); break;                      /* x87 ESC */
-    case 0xe0 ... 0xe3: loop_insn(c, i); break;                       /* LOOPNE LOOPE LOOP JECXZ */
-    case 0xe4 ... 0xe7:                                               /* IN/OUT imm8 */
-    case 0xec ... 0xef: in_out(c, i); break;                          /* IN/OUT DX */
-    case 0xe8: call_near(c, i, i->next_eip + i->imm); break;          /* CALL rel */
-    case 0xe9:
-    case 0xeb: jump_near(c, i, i->next_eip + i->imm); break;          /* JMP rel */
-    case 0xea: flags_materialize(c); ctl_far_jmp(c, (uint16_t)i->imm2, i->imm, i); break;  /* JMP ptr */
-    case 0xf4: sys_hlt(c); break;                                     /* HLT */
-    case 0xf5: alu_set_flags(c, FLAG_CF, alu_cf(c) ? 0 : FLAG_CF); break;   /* CMC */
-    case 0xf6:
-    case 0xf7: group3(c, i); break;                                   /* grp3 */
-    case 0xf8: alu_set_flags(c, FLAG_CF, 0); break;                   /* CLC */
-    case 0xf9: alu_set_flags(c, FLAG_CF, FLAG_CF); break;             /* STC */
-    case 0xfa: flags_materialize(c); sys_cli(c); break;               /* CLI */
-    case 0xfb: flags_materialize(c); sys_sti(c); break;               /* STI */
-    case 0xfc: c->eflags &= ~FLAG_DF; break;                          /* CLD */
-    case 0xfd: c->eflags |= FLAG_DF; break;                           /* STD */
-    case 0xfe:                                                        /* grp4: INC/DEC r/m8 */
-        if (i->reg > 1)
-            cpu_raise_ud(c);
-        inc_dec_rm(c, i, 1);
-        break;
-    case 0xff: group5(c, i); break;                                   /* grp5 */
-    default: cpu_raise_ud(c);                                         /* D6 SALC, F1 ICEBP, ... */
-    }
+/* --- the two-byte map (0F xx), SDM Vol. 2A table A-3 -------------------------- */
+
+exec_fn *const exec_two_byte[256] = {
+    [0x00] = op_group6,                   /* SLDT STR LLDT LTR VERR VERW */
+    [0x01] = op_group7,                   /* SGDT SIDT LGDT LIDT SMSW LMSW INVLPG */
+    [0x02 ... 0x03] = op_lar_lsl,         /* LAR LSL */
+    [0x04 ... 0x05] = op_ud,
+    [0x06] = op_clts,                     /* CLTS */
+    [0x07] = op_ud,
+    [0x08 ... 0x09] = op_invd,            /* INVD WBINVD */
+    [0x0a] = op_ud,
+    [0x0b] = op_ud,                       /* UD2 */
+    [0x0c ... 0x17] = op_ud,
+    [0x18 ... 0x1f] = op_nop,             /* PREFETCH, NOP r/m (hints) */
+    [0x20] = sys_mov_cr,                  /* MOV r32, CRn */
+    [0x21] = sys_mov_dr,                  /* MOV r32, DRn */
+    [0x22] = sys_mov_cr,                  /* MOV CRn, r32 */
+    [0x23] = sys_mov_dr,                  /* MOV DRn, r32 */
+    [0x24 ... 0x2f] = op_ud,
+    [0x30] = op_wrmsr,                    /* WRMSR */
+    [0x31] = op_rdtsc,                    /* RDTSC */
+    [0x32] = op_rdmsr,                    /* RDMSR */
+    [0x33 ... 0x3f] = op_ud,
+    [0x40 ... 0x4f] = op_cmov,            /* CMOVcc r, r/m */
+    [0x50 ... 0x7f] = op_ud,              /* (SSE, MMX) */
+    [0x80 ... 0x8f] = op_jcc,             /* Jcc rel16/32 */
+    [0x90 ... 0x9f] = op_setcc,           /* SETcc r/m8 */
+    [0xa0] = op_push_sreg,                /* PUSH FS */
+    [0xa1] = op_pop_sreg,                 /* POP FS */
+    [0xa2] = op_cpuid,                    /* CPUID */
+    [0xa3] = op_bt_r,                     /* BT r/m, r */
+    [0xa4 ... 0xa5] = double_shift,       /* SHLD */
+    [0xa6 ... 0xa7] = op_ud,
+    [0xa8] = op_push_sreg,                /* PUSH GS */
+    [0xa9] = op_pop_sreg,                 /* POP GS */
+    [0xaa] = op_ud,                       /* (RSM) */
+    [0xab] = op_bt_r,                     /* BTS r/m, r */
+    [0xac ... 0xad] = double_shift,       /* SHRD */
+    [0xae] = op_ud,                       /* (FXSAVE and friends) */
+    [0xaf] = op_imul_r_rm,                /* IMUL r, r/m */
+    [0xb0 ... 0xb1] = cmpxchg,            /* CMPXCHG */
+    [0xb2] = op_lss,                      /* LSS */
+    [0xb3] = op_bt_r,                     /* BTR r/m, r */
+    [0xb4] = op_lfs,                      /* LFS */
+    [0xb5] = op_lgs,                      /* LGS */
+    [0xb6 ... 0xb7] = op_movzx,           /* MOVZX */
+    [0xb8 ... 0xb9] = op_ud,
+    [0xba] = op_bt_imm,                   /* BT BTS BTR BTC r/m, imm8 */
+    [0xbb] = op_bt_r,                     /* BTC r/m, r */
+    [0xbc ... 0xbd] = bit_scan,           /* BSF BSR */
+    [0xbe ... 0xbf] = op_movsx,           /* MOVSX */
+    [0xc0 ... 0xc1] = xadd,               /* XADD */
+    [0xc2 ... 0xc6] = op_ud,
+    [0xc7] = cmpxchg8b,                   /* CMPXCHG8B m64 */
+    [0xc8 ... 0xcf] = op_bswap,           /* BSWAP r32 */
+    [0xd0 ... 0xff] = op_ud,              /* (MMX, SSE) */
+};
+
+/* LOCK before an instruction that does not take it is #UD (SDM Vol. 2A
+ * 2.1.1); else the instruction runs as usual. */
+void exec_locked(struct cpu *c, const struct insn *i)
+{
+    if (!lock_allowed(i))
+        cpu_raise_ud(c);
+    (i->two_byte ? exec_two_byte : exec_one_byte)[i->opcode](c, i);
 }

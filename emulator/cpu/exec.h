@@ -17,12 +17,29 @@
  * from the decode cache or in *scratch; valid until the next decode. */
 const struct insn *decode_insn(struct cpu *c, struct insn *scratch);
 
-/* exec.c: execute a decoded instruction; c->eip already holds i->next_eip. */
-void exec_insn(struct cpu *c, const struct insn *i);
 
 /* string.c: MOVS CMPS STOS LODS SCAS INS OUTS (opcodes 6C-6F, A4-A7, AA-AF),
  * with their REP prefixes. */
 void string_insn(struct cpu *c, const struct insn *i);
+
+/* exec.c: the handler of one opcode; c->eip already holds i->next_eip. */
+typedef void exec_fn(struct cpu *c, const struct insn *i);
+
+/* exec.c: the one-byte and the two-byte (0F xx) opcode maps, every row filled. */
+extern exec_fn *const exec_one_byte[256];
+extern exec_fn *const exec_two_byte[256];
+
+/* exec.c: an instruction with a LOCK prefix (#UD unless it may take one). */
+void exec_locked(struct cpu *c, const struct insn *i);
+
+/* Execute a decoded instruction: one call through its opcode map. */
+static inline void exec_insn(struct cpu *c, const struct insn *i)
+{
+    if (unlikely(i->lock))
+        exec_locked(c, i);
+    else
+        (i->two_byte ? exec_two_byte : exec_one_byte)[i->opcode](c, i);
+}
 
 /* SDM Vol. 2A 2.1.5 table 2-2: byte register 4 is AH. */
 #define REG_AH 4

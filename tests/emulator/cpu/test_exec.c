@@ -305,6 +305,27 @@ Test(exec, undefined_opcodes_raise_ud)
     }
 }
 
+/* The two-byte map (SDM Vol. 2A table A-3) of a processor without MMX, SSE
+ * or RSM: every opcode it does not implement is #UD, and none is left out
+ * of the interpreter's handler table (a hole would crash the host). */
+Test(exec, two_byte_gaps_raise_ud)
+{
+    static const uint8_t gaps[][2] = {
+        { 0x04, 0x05 }, { 0x07, 0x07 }, { 0x0a, 0x17 }, { 0x24, 0x2f }, { 0x33, 0x3f },
+        { 0x50, 0x7f }, { 0xa6, 0xa7 }, { 0xaa, 0xaa }, { 0xae, 0xae }, { 0xb8, 0xb9 },
+        { 0xc2, 0xc6 }, { 0xd0, 0xff },
+    };
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        for (unsigned op = gaps[g][0]; op <= gaps[g][1]; op++) {
+            uint8_t code[] = { 0x0f, (uint8_t)op, HLT, HLT, HLT, HLT, HLT, HLT };
+            fix_code(f, code, sizeof code);
+            cr_assert_eq(fix_run_to_hlt(f), CPU_EXIT_RING0, "0f %02x: expected an exit", op);
+            cr_assert_eq(c->exit.vector, EXC_UD, "0f %02x: expected #UD, got %u", op, c->exit.vector);
+            cr_assert_eq(c->eip, FIX_CODE, "0f %02x: #UD is a fault", op);
+        }
+    }
+}
+
 Test(exec, int_n_reports_vector_and_return_address)
 {
     cr_assert_eq(RUN(0x90, 0xcd, 0x42, HLT), CPU_EXIT_RING0);   /* nop; int 0x42 */
