@@ -109,7 +109,7 @@ void alu_set_flags(struct cpu *c, uint32_t mask, uint32_t values)
 }
 
 /* Condition tttn, SDM Vol. 2A B.1.4.7: bit 0 negates; bits 3-1 pick the test. */
-bool alu_cond(struct cpu *c, unsigned cc)
+bool alu_cond_slow(struct cpu *c, unsigned cc)
 {
     bool t;
 

@@ -62,7 +62,9 @@ uint32_t alu_shrd(struct cpu *c, uint32_t dst, uint32_t src, uint8_t count, unsi
 /* Individual flags and condition codes (Jcc/SETcc/CMOVcc tttn encoding,
  * SDM Vol. 2A appendix B.1.4.7). */
 bool alu_cf(struct cpu *c);
-bool alu_cond(struct cpu *c, unsigned cc);
+
+/* Condition tttn, every case (alu.c); alu_cond below is the one to call. */
+bool alu_cond_slow(struct cpu *c, unsigned cc);
 
 /* Replace the flags in `mask` by `values` (eager update, e.g. CLC, BT). */
 void alu_set_flags(struct cpu *c, uint32_t mask, uint32_t values);
@@ -147,6 +149,28 @@ static inline uint32_t alu_arith(struct cpu *c, enum alu_op op, uint32_t dst, ui
     default:      r = dst ^ src; alu_set_res(c, r, 0, size); break;
     }
     return r & m;
+}
+
+/* Condition tttn, SDM Vol. 2A B.1.4.7: bit 0 negates; bits 3-1 pick the
+ * test.  Inline for what nearly every loop ends with: after CMP or SUB, the
+ * unsigned tests straight from the operands; after any arithmetic, E/NE
+ * from the result.  Everything else is alu_cond_slow's. */
+static inline bool alu_cond(struct cpu *c, unsigned cc)
+{
+    uint32_t d = c->lazy_dst, s = c->lazy_src;
+    bool negate = cc & 1;
+
+    if (c->lazy_op == LAZY_SUB) {
+        switch (cc >> 1) {
+        case 1: return (d < s) ^ negate;              /* B  */
+        case 2: return (d == s) ^ negate;             /* E  */
+        case 3: return (d <= s) ^ negate;             /* BE */
+        default: break;
+        }
+    } else if (c->lazy_op != LAZY_NONE && (cc >> 1) == 2) {
+        return (c->lazy_res == 0) ^ negate;           /* E: ZF = (res == 0) */
+    }
+    return alu_cond_slow(c, cc);
 }
 
 #endif
