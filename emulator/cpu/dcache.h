@@ -38,7 +38,7 @@ static inline uint32_t ea_compute(const struct cpu *c, const struct insn *i,
 /* One decoded instruction in the cache: one 64-byte cache line. */
 struct dcache_entry {
     const uint8_t *host;               /* host address of its first byte; NULL = empty */
-    uint64_t bytes[2];                 /* its bytes, zero-padded, to detect changes */
+    uint64_t bytes[2];                 /* the 16 bytes at host when decoded, see below */
     struct ea_recipe ea;
     uint8_t len;
     uint8_t dflt;                      /* CS.D default size it was decoded with */
@@ -53,28 +53,22 @@ static inline struct dcache_entry *dcache_slot(struct cpu *c, const uint8_t *hos
     return (struct dcache_entry *)(c->dcache + ((uintptr_t)host % DCACHE_ENTRIES) * DCACHE_ENTRY_BYTES);
 }
 
-/* byte_masks[n]: the masks of the first n bytes (n = 1..15) of two
- * little-endian 64-bit words. */
-#define M8(n) ((n) >= 8 ? ~0ull : (1ull << (8 * (n))) - 1)
-#define MASKS(n) { M8(n), (n) > 8 ? M8((n) - 8) : 0 }
-static const uint64_t byte_masks[16][2] = {
-    MASKS(0), MASKS(1), MASKS(2), MASKS(3), MASKS(4), MASKS(5), MASKS(6), MASKS(7),
-    MASKS(8), MASKS(9), MASKS(10), MASKS(11), MASKS(12), MASKS(13), MASKS(14), MASKS(15),
-};
-#undef MASKS
-#undef M8
-
-/* Are the len bytes at p still the ones in e?  `room` bytes may be read at p:
- * two whole words when there is room for them (compared under the masks of
- * e->len bytes), byte by byte near the end. */
+/*
+ * Are the bytes at p still the ones e was decoded from?  `room` bytes may be
+ * read at p.  With 16 of them, two whole words are compared: the
+ * instruction's bytes and whatever follows it (stored when decoded, so one
+ * compare needs no masks).  A change just after the instruction therefore
+ * costs a needless re-decode, never a wrong one.  Near the window's end,
+ * only the instruction's own e->len bytes are compared (zero padding was
+ * stored after them).
+ */
 static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t room)
 {
     uint64_t w[2];
 
     if (likely(room >= sizeof w)) {
-        const uint64_t *m = byte_masks[e->len];
         memcpy(w, p, sizeof w);
-        return (((w[0] ^ e->bytes[0]) & m[0]) | ((w[1] ^ e->bytes[1]) & m[1])) == 0;
+        return ((w[0] ^ e->bytes[0]) | (w[1] ^ e->bytes[1])) == 0;
     }
     return memcmp(p, e->bytes, e->len) == 0;
 }

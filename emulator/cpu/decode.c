@@ -342,11 +342,15 @@ static void decode_bytes(struct fetch *f, struct insn *i, struct ea_recipe *ea, 
     decode_imm(f, i, fmt & F_IMM);
 }
 
-/* Remember a freshly decoded instruction whose bytes all came from the window. */
-static void dcache_fill(struct dcache_entry *e, const struct fetch *f, unsigned dflt)
+/* Remember a freshly decoded instruction whose bytes all came from the
+ * window, with the 16 bytes there when the window holds them (dcache.h,
+ * bytes_unchanged), else its own bytes and zeros. */
+static void dcache_fill(struct cpu *c, struct dcache_entry *e, const struct fetch *f, unsigned dflt)
 {
+    uint32_t room = c->fw_span - (f->start - c->fw_eip);
+
     e->bytes[0] = e->bytes[1] = 0;
-    memcpy(e->bytes, f->win, f->len);
+    memcpy(e->bytes, f->win, room >= sizeof e->bytes ? sizeof e->bytes : f->len);
     e->len = (uint8_t)f->len;
     e->dflt = (uint8_t)dflt;
     e->host = f->win;
@@ -373,7 +377,7 @@ __attribute__((noinline)) const struct insn *decode_miss(struct cpu *c, struct i
     e->host = NULL;                               /* a fault while decoding leaves it empty */
     decode_bytes(&f, &e->i, &e->ea, dflt);
     if (f.len <= f.avail)
-        dcache_fill(e, &f, dflt);
+        dcache_fill(c, e, &f, dflt);
     e->i.ea = ea_compute(c, &e->i, &e->ea);
     e->i.next_eip = (f.start + f.len) & mask;
     return &e->i;
