@@ -45,6 +45,8 @@ struct insn {
     uint32_t imm;            /* first immediate, sign- or zero-extended as the opcode wants */
     uint32_t imm2;           /* second immediate (ENTER, far pointers: the selector) */
     uint32_t next_eip;       /* EIP of the following instruction */
+    /* what executes it: its row in exec.c's opcode maps, picked when decoded */
+    void (*handler)(struct cpu *c, const struct insn *i);
 };
 
 /* Memory operand is a register when mod == 3. */

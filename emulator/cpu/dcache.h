@@ -35,13 +35,18 @@ static inline uint32_t ea_compute(const struct cpu *c, const struct insn *i,
     return i->addrsize == 2 ? v & 0xffff : v;
 }
 
-/* One decoded instruction in the cache: one 64-byte cache line. */
+/*
+ * One decoded instruction in the cache: one 64-byte cache line.  There is
+ * no address tag: a decoding depends only on the bytes and on CS.D (the
+ * effective address and the next EIP are computed at each hit), so an entry
+ * is right for any instruction whose bytes and CS.D match it, wherever they
+ * were fetched from.  The host address only picks the slot.
+ */
 struct dcache_entry {
-    const uint8_t *host;               /* host address of its first byte; NULL = empty */
-    uint64_t bytes[2];                 /* the 16 bytes at host when decoded, see below */
+    uint64_t bytes[2];                 /* the 16 bytes it was decoded from, see below */
     struct ea_recipe ea;
     uint8_t len;
-    uint8_t dflt;                      /* CS.D default size it was decoded with */
+    uint8_t dflt;                      /* CS.D default size it was decoded with; 0 = empty */
     struct insn i;
 };
 
@@ -79,8 +84,8 @@ const struct insn *decode_miss(struct cpu *c, struct insn *scratch);
 /*
  * The cached decoding of the instruction at CS:EIP, or NULL.  EIP must lie
  * in the fetch window (decode.c), which stands for the CS limit check and
- * the TLB lookup; the entry must be for this host address and CS.D, fit in
- * the window (page and limit), and its bytes must be unchanged.
+ * the TLB lookup; the entry must be for this CS.D, fit in the window (page
+ * and limit), and hold the bytes that are there now.
  */
 static inline struct dcache_entry *dcache_lookup(struct cpu *c)
 {
@@ -93,7 +98,7 @@ static inline struct dcache_entry *dcache_lookup(struct cpu *c)
     host = c->fw_host + off;
     room = c->fw_span - off;
     e = dcache_slot(c, host);
-    if (likely(e->host == host && e->dflt == c->fw_dflt && e->len <= room &&
+    if (likely(e->dflt == c->fw_dflt && e->len <= room &&
                bytes_unchanged(e, host, room)))
         return e;
     return NULL;

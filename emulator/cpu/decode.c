@@ -340,6 +340,7 @@ static void decode_bytes(struct fetch *f, struct insn *i, struct ea_recipe *ea, 
     else if (i->seg_override >= 0)
         i->ea_seg = i->seg_override;
     decode_imm(f, i, fmt & F_IMM);
+    i->handler = exec_handler(i);
 }
 
 /* Remember a freshly decoded instruction whose bytes all came from the
@@ -353,7 +354,6 @@ static void dcache_fill(struct cpu *c, struct dcache_entry *e, const struct fetc
     memcpy(e->bytes, f->win, room >= sizeof e->bytes ? sizeof e->bytes : f->len);
     e->len = (uint8_t)f->len;
     e->dflt = (uint8_t)dflt;
-    e->host = f->win;
 }
 
 /* Cache miss: decode from memory, and keep the result if every byte came
@@ -374,7 +374,7 @@ __attribute__((noinline)) const struct insn *decode_miss(struct cpu *c, struct i
         return scratch;
     }
     e = dcache_slot(c, f.win);
-    e->host = NULL;                               /* a fault while decoding leaves it empty */
+    e->dflt = 0;                                  /* a fault while decoding leaves it empty */
     decode_bytes(&f, &e->i, &e->ea, dflt);
     if (f.len <= f.avail)
         dcache_fill(c, e, &f, dflt);

@@ -4,8 +4,9 @@
  * exec_one_byte[] and exec_two_byte[], at the end of this file, are tables
  * in the shape of the SDM's opcode maps (Vol. 2A appendix A): one row per
  * opcode, the mnemonic in a comment, and the handler that does the work.
- * The run loop calls the handler straight from the table (exec_insn in
- * exec.h), so each instruction pays only for what its own handler needs.
+ * The decoder looks the handler up once (exec_handler) and keeps it with
+ * the decoded instruction, so each execution is one indirect call and pays
+ * only for what its own handler needs.
  * The handlers share three rules:
  *
  *  - Every access that can fault comes before any change to registers or
@@ -1026,11 +1027,11 @@ exec_fn *const exec_two_byte[256] = {
     [0xd0 ... 0xff] = op_ud,              /* (MMX, SSE) */
 };
 
-/* LOCK before an instruction that does not take it is #UD (SDM Vol. 2A
- * 2.1.1); else the instruction runs as usual. */
-void exec_locked(struct cpu *c, const struct insn *i)
+/* The handler for a decoded instruction: its row in the opcode maps.  LOCK
+ * before an instruction that does not take it is #UD (SDM Vol. 2A 2.1.1). */
+exec_fn *exec_handler(const struct insn *i)
 {
-    if (!lock_allowed(i))
-        cpu_raise_ud(c);
-    (i->two_byte ? exec_two_byte : exec_one_byte)[i->opcode](c, i);
+    if (i->lock && !lock_allowed(i))
+        return op_ud;
+    return (i->two_byte ? exec_two_byte : exec_one_byte)[i->opcode];
 }

@@ -29,16 +29,15 @@ typedef void exec_fn(struct cpu *c, const struct insn *i);
 extern exec_fn *const exec_one_byte[256];
 extern exec_fn *const exec_two_byte[256];
 
-/* exec.c: an instruction with a LOCK prefix (#UD unless it may take one). */
-void exec_locked(struct cpu *c, const struct insn *i);
+/* exec.c: the handler of a decoded instruction (its row in the maps, or
+ * #UD for a LOCK prefix it does not take).  The decoder stores it in
+ * i->handler, so a cached instruction finds its handler with one load. */
+exec_fn *exec_handler(const struct insn *i);
 
-/* Execute a decoded instruction: one call through its opcode map. */
+/* Execute a decoded instruction. */
 static inline void exec_insn(struct cpu *c, const struct insn *i)
 {
-    if (unlikely(i->lock))
-        exec_locked(c, i);
-    else
-        (i->two_byte ? exec_two_byte : exec_one_byte)[i->opcode](c, i);
+    i->handler(c, i);
 }
 
 /* SDM Vol. 2A 2.1.5 table 2-2: byte register 4 is AH. */
