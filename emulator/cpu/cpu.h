@@ -221,9 +221,10 @@ struct cpu {
     uint32_t bp_skip_eip;
     /* fetch window, private to decode.c: EIPs fw_eip .. fw_eip + fw_span - 1
      * are inside the CS limit and on one RAM page, whose byte for fw_eip is
-     * at fw_host; fw_dflt is CS.D's default size (2 or 4).  fw_span = 0: empty. */
+     * at fw_host; fw_dflt is CS.D's default size (2 or 4).  fw_span = 0: empty.
+     * The first fw_span16 of them have 16 window bytes from theirs on. */
     const uint8_t *fw_host;
-    uint32_t fw_eip, fw_span;
+    uint32_t fw_eip, fw_span, fw_span16;
     uint8_t fw_dflt;
     /* decoded-instruction cache, private to decode.c (which checks the size) */
     _Alignas(64) unsigned char dcache[DCACHE_ENTRIES * DCACHE_ENTRY_BYTES];

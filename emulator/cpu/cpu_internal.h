@@ -59,7 +59,7 @@ static inline bool insn_is_reg(const struct insn *i)
  * the owner may have changed them between two runs. */
 static inline void fetch_flush(struct cpu *c)
 {
-    c->fw_span = 0;
+    c->fw_span = c->fw_span16 = 0;
 }
 
 /* End cpu.c's fast loop after the current instruction, so that the run loop

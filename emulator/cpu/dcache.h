@@ -59,23 +59,17 @@ static inline struct dcache_entry *dcache_slot(struct cpu *c, const uint8_t *hos
 }
 
 /*
- * Are the bytes at p still the ones e was decoded from?  `room` bytes may be
- * read at p.  With 16 of them, two whole words are compared: the
- * instruction's bytes and whatever follows it (stored when decoded, so one
- * compare needs no masks).  A change just after the instruction therefore
- * costs a needless re-decode, never a wrong one.  Near the window's end,
- * only the instruction's own e->len bytes are compared (zero padding was
- * stored after them).
+ * Are the 16 bytes at p still the ones e was decoded from: the
+ * instruction's bytes and whatever follows it (stored when decoded, so that
+ * two whole words compare with no masks)?  A change just after the
+ * instruction therefore costs a needless re-decode, never a wrong one.
  */
-static inline bool bytes_unchanged(const struct dcache_entry *e, const uint8_t *p, uint32_t room)
+static inline bool words_unchanged(const struct dcache_entry *e, const uint8_t *p)
 {
     uint64_t w[2];
 
-    if (likely(room >= sizeof w)) {
-        memcpy(w, p, sizeof w);
-        return ((w[0] ^ e->bytes[0]) | (w[1] ^ e->bytes[1])) == 0;
-    }
-    return memcmp(p, e->bytes, e->len) == 0;
+    memcpy(w, p, sizeof w);
+    return ((w[0] ^ e->bytes[0]) | (w[1] ^ e->bytes[1])) == 0;
 }
 
 /* Cache miss (decode.c): decode from memory, fill the entry when possible. */
@@ -85,7 +79,10 @@ const struct insn *decode_miss(struct cpu *c, struct insn *scratch);
  * The cached decoding of the instruction at CS:EIP, or NULL.  EIP must lie
  * in the fetch window (decode.c), which stands for the CS limit check and
  * the TLB lookup; the entry must be for this CS.D, fit in the window (page
- * and limit), and hold the bytes that are there now.
+ * and limit), and hold the bytes that are there now.  Nearly always EIP is
+ * at least 16 bytes before the window's end (fw_span16), so any instruction
+ * fits and two words can be read; the last 15 bytes compare byte by byte
+ * (the entry then holds zeros after its e->len bytes, or differs: a miss).
  */
 static inline struct dcache_entry *dcache_lookup(struct cpu *c)
 {
@@ -93,15 +90,17 @@ static inline struct dcache_entry *dcache_lookup(struct cpu *c)
     const uint8_t *host;
     struct dcache_entry *e;
 
-    if (unlikely(off >= c->fw_span))
+    if (likely(off < c->fw_span16)) {
+        host = c->fw_host + off;
+        e = dcache_slot(c, host);
+        return e->dflt == c->fw_dflt && words_unchanged(e, host) ? e : NULL;
+    }
+    if (off >= c->fw_span)
         return NULL;
     host = c->fw_host + off;
     room = c->fw_span - off;
     e = dcache_slot(c, host);
-    if (likely(e->dflt == c->fw_dflt && e->len <= room &&
-               bytes_unchanged(e, host, room)))
-        return e;
-    return NULL;
+    return e->dflt == c->fw_dflt && e->len <= room && memcmp(host, e->bytes, e->len) == 0 ? e : NULL;
 }
 
 /* Decode the instruction at CS:EIP: from the cache when its bytes are

@@ -129,6 +129,7 @@ static void window_open(struct cpu *c, uint32_t eip, uint32_t lin, const uint8_t
         end = (uint64_t)cs->limit + 1;
     c->fw_eip = eip - back;
     c->fw_span = (uint32_t)(end - c->fw_eip);
+    c->fw_span16 = c->fw_span >= 16 ? c->fw_span - 15 : 0;
     c->fw_host = host - back;
     c->fw_dflt = (cs->attr & SEG_ATTR_DB) ? 4 : 2;
 }
@@ -345,7 +346,7 @@ static void decode_bytes(struct fetch *f, struct insn *i, struct ea_recipe *ea, 
 
 /* Remember a freshly decoded instruction whose bytes all came from the
  * window, with the 16 bytes there when the window holds them (dcache.h,
- * bytes_unchanged), else its own bytes and zeros. */
+ * dcache_lookup), else its own bytes and zeros. */
 static void dcache_fill(struct cpu *c, struct dcache_entry *e, const struct fetch *f, unsigned dflt)
 {
     uint32_t room = c->fw_span - (f->start - c->fw_eip);

@@ -182,6 +182,26 @@ Test(decode, same_bytes_at_another_address)
     cr_assert_eq(fix_read32(f, FIX_STACK - 8), 0x5005);
 }
 
+Test(decode, self_modifying_code_in_the_last_bytes_of_a_page)
+{
+    /* The same patch as above, but on the last 16 bytes of a page, where the
+     * cache compares each instruction's bytes one by one: pass 1 runs
+     * inc eax and turns it into inc ebx, passes 2 and 3 run inc ebx. */
+    static const uint8_t code[] = {
+        0xb9, 3, 0, 0, 0,                     /* 2ff0: mov ecx, 3 */
+        0x40,                                 /* 2ff5: inc eax */
+        0xc6, 0x05, 0xf5, 0x2f, 0, 0, 0x43,   /* 2ff6: mov byte [0x2ff5], 0x43 (inc ebx) */
+        0xe2, 0xf6,                           /* 2ffd: loop 2ff5 */
+        HLT,                                  /* 2fff */
+    };
+    fix_poke(f, 0x2ff0, code, sizeof code);
+    c->reg[EAX] = c->reg[EBX] = 0;
+    c->eip = 0x2ff0;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(c->reg[EAX], 1, "inc eax runs once: got %u", c->reg[EAX]);
+    cr_assert_eq(c->reg[EBX], 2, "inc ebx runs twice: got %u", c->reg[EBX]);
+}
+
 Test(decode, remapped_code_page_is_seen)
 {
     /* SDM Vol. 3A 4.3: identity-map the first 4 MiB with 4-KiB pages, then
