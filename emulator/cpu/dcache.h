@@ -116,7 +116,7 @@ __attribute__((always_inline)) static inline const struct insn *dcache_decode(st
         return decode_miss(c, scratch);
     if (e->i.ea_base >= 0 || e->ea.index >= 0)    /* else fixed, computed when decoded */
         e->i.ea = ea_compute(c, &e->i, &e->ea);
-    e->i.next_eip = c->fw_dflt == 4 ? c->eip + e->len : (c->eip + e->len) & 0xffff;
+    e->i.next_eip = c->eip + e->len;               /* in the window: no 16-bit wrap */
     return &e->i;
 }
 

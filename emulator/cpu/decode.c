@@ -122,16 +122,26 @@ static void window_open(struct cpu *c, uint32_t eip, uint32_t lin, const uint8_t
     const struct seg *cs = &c->seg[SEG_CS];
     uint32_t back = lin & ~PAGE_MASK;                  /* page bytes before EIP */
     uint64_t end = (uint64_t)eip + (PAGE_SIZE - back); /* first EIP past the page */
+    uint8_t dflt = (cs->attr & SEG_ATTR_DB) ? 4 : 2;
 
     if (back > eip)
         back = eip;                                    /* EIP cannot go below 0 */
     if (end > (uint64_t)cs->limit + 1)
         end = (uint64_t)cs->limit + 1;
+    /* 16-bit code: IP wraps at 64 KiB.  Stopping short of offset FFFFH means
+     * an instruction found in the window ends inside it, so its next EIP is
+     * EIP + length with no wrap to check (dcache_decode). */
+    if (dflt == 2 && end > 0xffff)
+        end = 0xffff;
+    if (end <= eip) {
+        fetch_flush(c);                                /* EIP past FFFEH: no window */
+        return;
+    }
     c->fw_eip = eip - back;
     c->fw_span = (uint32_t)(end - c->fw_eip);
     c->fw_span16 = c->fw_span >= 16 ? c->fw_span - 15 : 0;
     c->fw_host = host - back;
-    c->fw_dflt = (cs->attr & SEG_ATTR_DB) ? 4 : 2;
+    c->fw_dflt = dflt;
 }
 
 /* Find the host bytes at CS:EIP: as many as the CS limit, the page and the

@@ -117,6 +117,28 @@ Test(decode, sixteen_bit_code_segment_defaults)
     cr_assert_eq(c->eip, FIX_CODE + 10);
 }
 
+Test(decode, sixteen_bit_ip_wraps_at_64k_on_every_pass)
+{
+    /* CS.D = 0, base 0x20000: a loop whose body runs from IP FFFB across
+     * the wrap to IP 0, three times, so later passes come from the decode
+     * cache: the instruction at FFFF must continue at 0 every time. */
+    static const uint8_t tail[] = { 0x40, 0x40, 0x40, 0x40,   /* fffb: inc ax (x4) */
+                                    0x43 };                   /* ffff: inc bx */
+    static const uint8_t head[] = { 0x4e,                     /* 0000: dec si */
+                                    0x75, 0xf8,               /* 0001: jnz fffb */
+                                    HLT };                    /* 0003 */
+    fix_poke(f, 0x20000 + 0xfffb, tail, sizeof tail);
+    fix_poke(f, 0x20000, head, sizeof head);
+    cpu_load_seg_raw(c, SEG_CS, 0x08, 0x20000, 0xffff, c->seg[SEG_CS].attr & ~SEG_ATTR_DB & ~SEG_ATTR_G);
+    c->reg[EAX] = c->reg[EBX] = 0;
+    c->reg[ESI] = 3;
+    c->eip = 0xfffb;
+    ASSERT_HLT(fix_run_to_hlt(f));
+    cr_assert_eq(c->reg[EAX] & 0xffff, 12, "inc ax runs 4 x 3 times: got %u", c->reg[EAX] & 0xffff);
+    cr_assert_eq(c->reg[EBX] & 0xffff, 3, "inc bx runs 3 times: got %u", c->reg[EBX] & 0xffff);
+    cr_assert_eq(c->eip, 4);
+}
+
 Test(decode, too_long_instruction_is_gp)
 {
     /* 15 prefixes then an opcode: 16 bytes -> #GP(0) */
