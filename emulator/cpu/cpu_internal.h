@@ -7,7 +7,7 @@
  *
  *   cpu.c      the run loop: fetch, interrupt window, exception catch     (core)
  *   decode.c   prefixes, ModRM, SIB, displacement, immediates             (core)
- *   exec.c     the opcode switch, one row per instruction                 (core)
+ *   exec.c     the opcode maps: tables of handlers, one row per opcode    (core)
  *   alu.c      arithmetic and logic with exact flags, lazy flags          (core)
  *   string.c   MOVS/STOS/LODS/CMPS/SCAS/INS/OUTS with REP                 (core)
  *   mem.c/h    segmented and linear memory access, limit checks           (system)
