@@ -235,7 +235,10 @@ __attribute__((noinline)) static enum cpu_exit run_loop(struct cpu *c, uint64_t 
             execute_one(c);
         } else {
             c->slice_end = end;
-            run_fast(c);
+            if (c->jit)
+                jit_run(c);
+            else
+                run_fast(c);
         }
         if (unlikely(c->halted))
             return CPU_EXIT_HLT;

@@ -162,17 +162,27 @@ struct cpu_exit_info {
 /*
  * One TLB entry (mmu.c has the geometry): a linear page mapped to the host
  * address of a RAM page.  There is one tag per access class (supervisor
- * read, supervisor write, user read, user write), each (laddr & ~0xfff) | 1
- * or 0 when that class must walk the page tables, so a lookup is one
- * compare.  MMIO pages are never cached.
+ * read, supervisor write, user read, user write):
+ *
+ *   laddr | 0xfff        the class may use the entry (TLB_TAG_OF)
+ *   laddr | 0xffe        a write class whose page holds translated code
+ *                        (jit.c): the translation is good, but every write
+ *                        must take the slow path so the translator hears of it
+ *   0                    the class must walk the page tables
+ *
+ * so a lookup is one compare of (laddr | 0xfff) with the tag.  `addend` is
+ * the host address of the page minus its linear address: the host address
+ * of any byte of the page is addend + laddr.  MMIO pages are never cached.
  */
 enum tlb_class { TLB_SUPER_READ, TLB_SUPER_WRITE, TLB_USER_READ, TLB_USER_WRITE, TLB_CLASSES };
+#define TLB_TAG_OF(laddr)     ((laddr) | 0xfffu)
+#define TLB_TAG_WATCHED(page) (((page) & ~0xfffu) | 0xffeu)
 struct tlb_entry {
     uint32_t tag[TLB_CLASSES];
     uint32_t paddr;         /* physical page */
     bool global;            /* PTE.G with CR4.PGE: survives MOV to CR3 */
     bool large;             /* a piece of a 4-MiByte page (INVLPG drops all pieces) */
-    uint8_t *host;          /* host address of the physical page */
+    uintptr_t addend;       /* host address of the page - its linear address */
 };
 
 struct cpu {
@@ -210,8 +220,9 @@ struct cpu {
     struct cpu_bus bus;
 
     /* --- interpreter internals (see cpu_internal.h) --------------------- */
-    uint32_t lazy_op, lazy_res, lazy_src, lazy_dst, lazy_cf;  /* lazy arithmetic flags */
-    uint8_t lazy_size;            /* operand size of the lazy operation, bytes (alu.h) */
+    uint8_t lazy_op;              /* lazy arithmetic flags (alu.h): the kind of operation, */
+    uint8_t lazy_size;            /* its operand size in bytes (next to lazy_op: one store sets both), */
+    uint32_t lazy_res, lazy_src, lazy_dst, lazy_cf;   /* its result, operands and carry in */
     struct {                      /* flags before a read-modify-write whose write may fault */
         uint32_t op, res, src, dst, cf, eflags;
         uint8_t size;
@@ -235,6 +246,14 @@ struct cpu {
     bool exit_pending;            /* except.c: INT n ended in an exit; cpu_deliver returns it next */
     enum cpu_exit pending_exit;
     uint64_t tsc_offset;          /* system.c: WRMSR 10h moves the TSC away from cpu_vtime() */
+
+    /* --- the translator (jit.c), NULL when the interpreter runs alone ----- */
+    struct jit *jit;
+    uint8_t *code_frames;         /* per physical page: nonzero if it holds translated code */
+    uint32_t jit_frames;          /* pages code_frames covers */
+    /* per data segment ES..GS, for reads [0] and writes [1]: translated code
+     * may access offsets below this without segment checks (jit.c) */
+    uint64_t seg_fast_end[2][SEG_GS + 1];
 };
 
 /* Power-on reset, SDM Vol. 3A 9.1.1: real-address mode at F000:FFF0 with the
@@ -307,6 +326,34 @@ struct cpu_decoded {
 /* Decode the instruction at CS:EIP without executing it.  Returns 0, or -1
  * if its bytes cannot be fetched (the fault is not delivered). */
 int cpu_decode(struct cpu *c, struct cpu_decoded *out);
+
+/*
+ * The execution engine.  The interpreter always works; on an x86-64 host the
+ * CPU can also translate guest code into host code a block at a time
+ * (jit.c), which runs the same instructions with the same results, faults and
+ * instruction counts, several times faster.  cpu_jit_enable() switches the
+ * translator on (call it after cpu_init); it returns 0, or -1 with a message
+ * in err when this host cannot translate.  cpu_jit_disable() frees it.
+ */
+int cpu_jit_enable(struct cpu *c, char *err, unsigned errlen);
+void cpu_jit_disable(struct cpu *c);
+
+/* The owner wrote guest RAM behind the CPU's back (a monitor, a debugger, a
+ * loader): forget any translation of those bytes.  Writes made by the CPU
+ * itself, and by cpu_write_linear(), need no call. */
+void cpu_ram_written(struct cpu *c, uint32_t paddr, uint32_t len);
+
+/* What the translator did, for --stats (all 0 without it). */
+struct cpu_jit_stats {
+    uint64_t blocks;              /* blocks translated */
+    uint64_t guest_insns;         /* guest instructions in them */
+    uint64_t invalidated;         /* blocks dropped because their code was written */
+    uint64_t flushes;             /* times the whole code cache was emptied */
+    uint64_t links;               /* direct jumps patched between blocks */
+    uint64_t steps;               /* instructions the translator left to the interpreter */
+    uint64_t code_bytes;          /* host code in use */
+};
+void cpu_jit_get_stats(const struct cpu *c, struct cpu_jit_stats *out);
 
 /* Virtual time: instructions retired plus time skipped while halted. */
 static inline uint64_t cpu_vtime(const struct cpu *c)

@@ -132,6 +132,15 @@ void tlb_flush_all(struct cpu *c);          /* including global entries */
 void tlb_flush_nonglobal(struct cpu *c);    /* MOV to CR3 */
 void tlb_flush_page(struct cpu *c, uint32_t laddr);   /* INVLPG */
 
+/* The translator gained (watch) or lost (!watch) code on physical page
+ * `page`: make the write tags of its TLB entries watched, or normal (mmu.c). */
+void tlb_watch_frame(struct cpu *c, uint32_t page, bool watch);
+void tlb_unwatch_all(struct cpu *c);        /* ... or lost all of it */
+
+/* jit.c: the fast loop with the translator on (cpu.c calls it instead of
+ * its own when c->jit is set): runs while icount < slice_end. */
+void jit_run(struct cpu *c);
+
 /* --- segments and control transfer (seg.c, control.c) ---------------------- */
 
 /* MOV/POP Sreg, LDS..LGS: load a data or stack segment register with the

@@ -120,4 +120,19 @@ __attribute__((always_inline)) static inline const struct insn *dcache_decode(st
     return &e->i;
 }
 
+/* Execute the instruction at CS:EIP when nothing needs a look before it:
+ * the body of cpu.c's fast loop, for jit.c's dispatcher, which runs what it
+ * does not translate this way. */
+static inline void exec_next(struct cpu *c)
+{
+    struct insn scratch;
+    const struct insn *i;
+
+    c->insn_eip = c->eip;
+    i = dcache_decode(c, &scratch);
+    c->eip = i->next_eip;
+    exec_insn(c, i);
+    c->icount++;
+}
+
 #endif

@@ -32,6 +32,7 @@
 
 #include "dcache.h"
 #include "exec.h"
+#include "jit_internal.h"
 #include "mem.h"
 
 /* How an opcode continues after its opcode byte(s). */
@@ -99,7 +100,8 @@ static const uint8_t two_byte[256] = {
 
 /* Where the bytes of the instruction come from. */
 struct fetch {
-    struct cpu *c;
+    struct cpu *c;           /* NULL: only win[0..avail) exists (decode_from_bytes) */
+    bool overrun;            /* c == NULL and the instruction went past avail */
     const uint8_t *win;      /* host copy of the code at CS:start, or NULL */
     uint32_t avail;          /* bytes readable through win for this instruction */
     uint32_t start;          /* EIP of the instruction */
@@ -144,6 +146,31 @@ static void window_open(struct cpu *c, uint32_t eip, uint32_t lin, const uint8_t
     c->fw_dflt = dflt;
 }
 
+/* For the translator (contract in jit_internal.h): the code at CS:EIP
+ * through the fetch window, opened from a TLB hit if need be. */
+const uint8_t *fetch_window_host(struct cpu *c, uint32_t *room)
+{
+    uint32_t off = c->eip - c->fw_eip;
+
+    if (off >= c->fw_span) {
+        const struct seg *cs = &c->seg[SEG_CS];
+        uint32_t lin = cs->base + c->eip;
+        const uint8_t *host;
+
+        if (c->eip > cs->limit)
+            return NULL;
+        host = tlb_hit(c, lin, tlb_class_of(c, ACC_FETCH));
+        if (host == NULL)
+            return NULL;
+        window_open(c, c->eip, lin, host);
+        off = c->eip - c->fw_eip;
+        if (off >= c->fw_span)
+            return NULL;
+    }
+    *room = c->fw_span - off;
+    return c->fw_host + off;
+}
+
 /* Find the host bytes at CS:EIP: as many as the CS limit, the page and the
  * 15-byte rule allow.  Opens the fetch window when they are in RAM; a TLB
  * miss walks the tables. */
@@ -153,6 +180,7 @@ static void fetch_open(struct cpu *c, struct fetch *f)
     uint32_t eip = c->eip, lin = cs->base + eip, room, paddr;
 
     f->c = c;
+    f->overrun = false;
     f->start = eip;
     f->len = 0;
     f->avail = 0;
@@ -181,6 +209,10 @@ static inline uint8_t fetch8(struct fetch *f)
     if (likely(n < f->avail)) {
         f->len = n + 1;
         return f->win[n];
+    }
+    if (f->c == NULL) {
+        f->overrun = true;
+        return 0;
     }
     if (n >= INSN_MAX_LEN)
         cpu_raise_gp(f->c, 0);
@@ -398,4 +430,17 @@ __attribute__((noinline)) const struct insn *decode_miss(struct cpu *c, struct i
 const struct insn *decode_insn(struct cpu *c, struct insn *scratch)
 {
     return dcache_decode(c, scratch);
+}
+
+/* For the translator: decode from a byte buffer, never from memory
+ * (contract in jit_internal.h). */
+unsigned decode_from_bytes(const uint8_t *bytes, unsigned avail, unsigned dflt,
+                           struct insn *i, struct ea_recipe *ea)
+{
+    struct fetch f = { .c = NULL, .win = bytes, .avail = avail };
+
+    if (avail > INSN_MAX_LEN)
+        f.avail = INSN_MAX_LEN;
+    decode_bytes(&f, i, ea, dflt);
+    return f.overrun ? 0 : f.len;
 }

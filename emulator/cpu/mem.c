@@ -46,6 +46,7 @@ uint32_t phys_read(struct cpu *c, uint32_t paddr, unsigned size)
 void phys_write(struct cpu *c, uint32_t paddr, uint32_t v, unsigned size)
 {
     if (phys_in_ram(c, paddr, size)) {
+        code_write_check(c, paddr, size);
         store_le(c->bus.ram + paddr, v, size);
     } else if (paddr >= c->bus.ram_size || size == 1) {
         c->bus.mmio_write(c->bus.opaque, paddr, v, size);
@@ -110,14 +111,18 @@ void lin_write(struct cpu *c, uint32_t laddr, uint32_t v, unsigned size, unsigne
         lin_write_split(c, laddr, v, size, acc);
         return;
     }
-    uint8_t *host = tlb_hit(c, laddr, tlb_class_of(c, acc));
+    unsigned cls = tlb_class_of(c, acc);
+    uint8_t *host = tlb_hit(c, laddr, cls);
     if (__builtin_expect(host == NULL, 0)) {
         uint32_t paddr;
-        host = mmu_lookup(c, laddr, acc, &paddr);
+        host = tlb_watched_hit(c, laddr, cls);
+        if (host == NULL)
+            host = mmu_lookup(c, laddr, acc, &paddr);
         if (host == NULL) {
             phys_write(c, paddr, v, size);
             return;
         }
+        code_write_check(c, (uint32_t)(host - c->bus.ram), size);
     }
     store_le(host, v, size);
 }

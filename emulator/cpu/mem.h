@@ -27,9 +27,29 @@ static inline unsigned tlb_class_of(const struct cpu *c, unsigned acc)
 static inline uint8_t *tlb_hit(struct cpu *c, uint32_t laddr, unsigned cls)
 {
     struct tlb_entry *e = &c->tlb[(laddr >> PAGE_SHIFT) % TLB_ENTRIES];
-    if (__builtin_expect(e->tag[cls] == ((laddr & PAGE_MASK) | 1), 1))
-        return e->host + (laddr & ~PAGE_MASK);
+    if (__builtin_expect(e->tag[cls] == TLB_TAG_OF(laddr), 1))
+        return (uint8_t *)(e->addend + laddr);
     return NULL;
+}
+
+/* A write class whose tag says "watched" (the page holds translated code):
+ * the host address, or NULL.  The caller must tell the translator before it
+ * writes (code_write_check).  mmu.c. */
+uint8_t *tlb_watched_hit(struct cpu *c, uint32_t laddr, unsigned cls);
+
+/* jit.c: bytes paddr..paddr+len-1 of RAM, which hold translated code, are
+ * about to be written. */
+void jit_code_written(struct cpu *c, uint32_t paddr, uint32_t len);
+
+/* Every write to RAM that does not come through a TLB hit ends here before
+ * it is made: if the bytes hold translated code, the translator forgets it. */
+static inline void code_write_check(struct cpu *c, uint32_t paddr, uint32_t len)
+{
+    uint32_t first = paddr >> PAGE_SHIFT, last = (paddr + len - 1) >> PAGE_SHIFT;
+
+    if (__builtin_expect(c->code_frames != NULL, 0) && last < c->jit_frames &&
+        (c->code_frames[first] | c->code_frames[last]))
+        jit_code_written(c, paddr, len);
 }
 
 /* Little-endian load and store of 1, 2 or 4 bytes at a host address.  The

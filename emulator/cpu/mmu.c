@@ -137,23 +137,60 @@ static void walk_identity(uint32_t laddr, struct walk *w)
     w->user = w->writable = true;
 }
 
-/* Fill the TLB entry for laddr with the classes this walk allows. */
+/* Does physical page `page` hold code the translator has translated? */
+static bool frame_has_code(const struct cpu *c, uint32_t page)
+{
+    return c->code_frames && (page >> PAGE_SHIFT) < c->jit_frames &&
+           c->code_frames[page >> PAGE_SHIFT];
+}
+
+/* Fill the TLB entry for laddr with the classes this walk allows.  A page
+ * with translated code gets "watched" write tags (cpu.h), so that no write
+ * to it takes the fast path. */
 static void tlb_fill(struct cpu *c, uint32_t laddr, struct walk *w, uint8_t *host)
 {
     struct tlb_entry *e = &c->tlb[(laddr >> PAGE_SHIFT) % TLB_ENTRIES];
-    uint32_t tag = (laddr & PAGE_MASK) | 1;
+    uint32_t page = w->paddr & PAGE_MASK;
+    uint32_t tag = TLB_TAG_OF(laddr);
+    uint32_t wtag = frame_has_code(c, page) ? TLB_TAG_WATCHED(laddr) : tag;
     bool dirty = *final_entry(w) & PTE_D;
     bool super_write = w->writable || !(c->cr0 & CR0_WP);
     e->tag[TLB_SUPER_READ] = tag;
-    e->tag[TLB_SUPER_WRITE] = (super_write && dirty) ? tag : 0;
+    e->tag[TLB_SUPER_WRITE] = (super_write && dirty) ? wtag : 0;
     e->tag[TLB_USER_READ] = w->user ? tag : 0;
-    e->tag[TLB_USER_WRITE] = (w->user && w->writable && dirty) ? tag : 0;
-    e->paddr = w->paddr & PAGE_MASK;
+    e->tag[TLB_USER_WRITE] = (w->user && w->writable && dirty) ? wtag : 0;
+    e->paddr = page;
     /* SDM Vol. 3A 4.10.2.2: G counts only with CR4.PGE, and only in the
      * entry that maps the page. */
     e->global = (c->cr4 & CR4_PGE) && (*final_entry(w) & PTE_G);
     e->large = w->large;
-    e->host = host;
+    e->addend = (uintptr_t)host - (laddr & PAGE_MASK);
+}
+
+/* A watched write class still holds its translation (contract in mem.h). */
+uint8_t *tlb_watched_hit(struct cpu *c, uint32_t laddr, unsigned cls)
+{
+    struct tlb_entry *e = &c->tlb[(laddr >> PAGE_SHIFT) % TLB_ENTRIES];
+    if (e->tag[cls] == TLB_TAG_WATCHED(laddr))
+        return (uint8_t *)(e->addend + laddr);
+    return NULL;
+}
+
+/* The translator now has code on physical page `page` (watch = true) or no
+ * longer has (false): turn the write tags of the entries that map it into
+ * watched ones, or back.  Only the tags change, never the translation, so
+ * what the TLB caches stays exactly what the guest's flushes left (mmu.c's
+ * opening comment). */
+void tlb_watch_frame(struct cpu *c, uint32_t page, bool watch)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++) {
+        struct tlb_entry *e = &c->tlb[k];
+        if (e->paddr != page)
+            continue;
+        for (unsigned cls = TLB_SUPER_WRITE; cls < TLB_CLASSES; cls += 2)
+            if (e->tag[cls])
+                e->tag[cls] = watch ? TLB_TAG_WATCHED(e->tag[cls]) : TLB_TAG_OF(e->tag[cls]);
+    }
 }
 
 /* TLB miss: walk (or identity-map with paging off), fill, return the host
@@ -177,12 +214,24 @@ uint8_t *mmu_lookup(struct cpu *c, uint32_t laddr, unsigned acc, uint32_t *paddr
 /* The physical address of laddr for an access of kind acc; raises #PF. */
 uint32_t mmu_translate(struct cpu *c, uint32_t laddr, unsigned acc)
 {
-    uint8_t *host = tlb_hit(c, laddr, tlb_class_of(c, acc));
+    unsigned cls = tlb_class_of(c, acc);
+    uint8_t *host = tlb_hit(c, laddr, cls);
     uint32_t paddr;
+    if (host == NULL && (acc & ACC_WRITE))
+        host = tlb_watched_hit(c, laddr, cls);
     if (host)
         return (uint32_t)(host - c->bus.ram);
     mmu_lookup(c, laddr, acc, &paddr);
     return paddr;
+}
+
+/* The translator emptied its cache: no page is watched any more. */
+void tlb_unwatch_all(struct cpu *c)
+{
+    for (unsigned k = 0; k < TLB_ENTRIES; k++)
+        for (unsigned cls = TLB_SUPER_WRITE; cls < TLB_CLASSES; cls += 2)
+            if (c->tlb[k].tag[cls])
+                c->tlb[k].tag[cls] = TLB_TAG_OF(c->tlb[k].tag[cls]);
 }
 
 /* --- flushing, SDM Vol. 3A 4.10.4 ---------------------------------------- */
@@ -210,7 +259,8 @@ void tlb_flush_nonglobal(struct cpu *c)
             tlb_entry_clear(&c->tlb[k]);
 }
 
-/* Any valid tag of an entry ((page | 1), or 0 if the entry is empty). */
+/* Any valid tag of an entry (with the page in its top 20 bits), or 0 if the
+ * entry is empty. */
 static uint32_t tlb_entry_tag(const struct tlb_entry *e)
 {
     for (unsigned k = 0; k < TLB_CLASSES; k++)

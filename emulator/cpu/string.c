@@ -98,7 +98,13 @@ static uint8_t *bulk_span(struct cpu *c, int sreg, uint32_t off, uint32_t len, b
     if (PAGE_SIZE - (lin & ~PAGE_MASK) < len || !seg_offset_ok(&c->seg[sreg], off, len))
         return NULL;
     host = tlb_hit(c, lin, tlb_class_of(c, acc));
-    return host ? host : mmu_lookup(c, lin, acc, &paddr);
+    if (host == NULL && write)
+        host = tlb_watched_hit(c, lin, tlb_class_of(c, acc));
+    if (host == NULL)
+        host = mmu_lookup(c, lin, acc, &paddr);
+    if (host != NULL && write)
+        code_write_check(c, (uint32_t)(host - c->bus.ram), len);
+    return host;
 }
 
 /* Elements of REP MOVS/STOS (forward, 32-bit addressing) that fit the bulk
