@@ -234,6 +234,19 @@ static int wire_devices(struct machine *m, char *err, size_t errlen)
     return attach_disks(m, err, errlen);
 }
 
+/* Switch the CPU's translator on unless the configuration says otherwise.
+ * Returns 0, or -ENOSYS when the translator was required and is missing. */
+static int choose_engine(struct machine *m, char *err, size_t errlen)
+{
+    char why[160];
+
+    if (m->cfg.engine == MACHINE_ENGINE_INTERP)
+        return 0;
+    if (cpu_jit_enable(&m->cpu, why, sizeof why) == 0 || m->cfg.engine == MACHINE_ENGINE_AUTO)
+        return 0;
+    return fail(err, errlen, -ENOSYS, "%s", why);
+}
+
 int machine_init(struct machine *m, const struct machine_config *cfg, char *err, size_t errlen)
 {
     memset(m, 0, sizeof(*m));
@@ -243,6 +256,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
         return rc;
     wire_cpu(m);
     rc = wire_devices(m, err, errlen);
+    if (rc == 0)
+        rc = choose_engine(m, err, errlen);
     if (rc < 0)
         machine_destroy(m);
     return rc;
@@ -250,6 +265,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg, char *err,
 
 void machine_destroy(struct machine *m)
 {
+    cpu_jit_disable(&m->cpu);
     ide_close(&m->ide);
     if (m->ram)
         munmap(m->ram, m->ram_size + m->cfg.monitor_bytes);
@@ -467,6 +483,23 @@ static void print_ports(FILE *out, const char *label, const uint64_t *count)
 
 /* Per-vector, per-IRQ and per-port counters, zero ones left out; then the
  * host's timing on "host:" lines, the only ones that vary between runs. */
+/* The translator's counters ("jit:" lines, so that the "stats:" lines are
+ * the same whichever engine ran the guest). */
+static void print_jit_stats(struct machine *m, FILE *out)
+{
+    struct cpu_jit_stats j;
+
+    if (m->cpu.jit == NULL)
+        return;
+    cpu_jit_get_stats(&m->cpu, &j);
+    fprintf(out, "jit: blocks %" PRIu64 " (%" PRIu64 " guest instructions, %" PRIu64 " bytes of host code)\n",
+            j.blocks, j.guest_insns, j.code_bytes);
+    fprintf(out, "jit: links %" PRIu64 "\n", j.links);
+    fprintf(out, "jit: invalidated %" PRIu64 "\n", j.invalidated);
+    fprintf(out, "jit: flushes %" PRIu64 "\n", j.flushes);
+    fprintf(out, "jit: interpreted %" PRIu64 "\n", j.steps);
+}
+
 void machine_print_stats(struct machine *m, FILE *out, double host_seconds)
 {
     fprintf(out, "stats: instructions %" PRIu64 "\n", m->cpu.icount);
@@ -482,6 +515,7 @@ void machine_print_stats(struct machine *m, FILE *out, double host_seconds)
     print_ports(out, "io", m->io_count);
     print_ports(out, "open-bus", m->bus.unhandled_io);
     fprintf(out, "stats: open-bus-mmio %" PRIu64 "\n", m->bus.unhandled_mmio);
+    print_jit_stats(m, out);
     fprintf(out, "host: seconds %.3f\n", host_seconds);
     if (host_seconds > 0)
         fprintf(out, "host: mips %.1f\n", (double)m->cpu.icount / host_seconds / 1e6);

@@ -56,6 +56,11 @@ struct machine_config {
     bool realtime;                 /* pace virtual time by the wall clock */
     FILE *trace;                   /* one line per instruction, I/O and event, or NULL */
     uint64_t monitor_bytes;        /* chapter 2: RAM after the guest's, never reported to it */
+    enum machine_engine {          /* how the CPU runs guest code (cpu.h, cpu_jit_enable) */
+        MACHINE_ENGINE_AUTO,       /* the translator where the host has one, else the interpreter */
+        MACHINE_ENGINE_INTERP,     /* the interpreter alone */
+        MACHINE_ENGINE_JIT,        /* the translator, or machine_init fails */
+    } engine;
 };
 
 /* Why machine_run() returned. */

@@ -50,7 +50,8 @@ enum {
 
 enum opt_id {
     OPT_MEM, OPT_HDA, OPT_HDB, OPT_SERIAL, OPT_INPUT, OPT_MAX_INSNS, OPT_STATS,
-    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_MODE, OPT_ADDR, OPT_HELP,
+    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_ENGINE, OPT_MODE, OPT_ADDR,
+    OPT_HELP,
 };
 
 /* One row per option: the parser and `--help` both read this table. */
@@ -72,6 +73,8 @@ static const struct option_row {
     { "vga", NULL, OPT_VGA, "print the CGA text screen to stdout at exit" },
     { "realtime", NULL, OPT_REALTIME, "pace virtual time by the wall clock" },
     { "module", "FILE[,ARGS]", OPT_MODULE, "load FILE as a Multiboot module (repeatable)" },
+    { "engine", "interp|jit", OPT_ENGINE, "interp: the interpreter alone; jit: translate guest code "
+                                          "to host code (default where the host is x86-64)" },
 #ifdef TRAPEZE_HAVE_SHADOW
     { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the monitor does "
                                      "(chapter 2, with chapter 3's shadow page tables)" },
@@ -205,6 +208,14 @@ static int apply_option(struct run_args *a, enum opt_id id, char *v)
     case OPT_VGA:       a->vga = true; return 0;
     case OPT_REALTIME:  a->cfg.realtime = true; return 0;
     case OPT_MODULE:    return add_module(a, v);
+    case OPT_ENGINE:
+        if (strcmp(v, "interp") == 0)
+            a->cfg.engine = MACHINE_ENGINE_INTERP;
+        else if (strcmp(v, "jit") == 0)
+            a->cfg.engine = MACHINE_ENGINE_JIT;
+        else
+            return complain("--engine %s: not interp or jit", v);
+        return 0;
     case OPT_MODE:
 #ifdef TRAPEZE_HAVE_CORE
         if (vm_parse_mode(v, &a->mode) < 0)
