@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "fixture.h"
 
 /* Enough for any unit-test snippet; a runaway loop ends with CPU_EXIT_BUDGET. */
@@ -63,6 +64,7 @@ struct fixture *fix_new(void)
         .io_in = fix_io_in, .io_out = fix_io_out, .intr_ack = fix_intr_ack,
     };
     cpu_init(&f->cpu, &bus);
+    test_engine_apply(&f->cpu);
     cpu_set_flat32(&f->cpu);
     f->cpu.eip = FIX_CODE;
     f->cpu.reg[ESP] = FIX_STACK;
@@ -71,6 +73,7 @@ struct fixture *fix_new(void)
 
 void fix_free(struct fixture *f)
 {
+    cpu_jit_disable(&f->cpu);
     free(f->ram);
     free(f);
 }
@@ -78,6 +81,7 @@ void fix_free(struct fixture *f)
 void fix_poke(struct fixture *f, uint32_t paddr, const void *bytes, size_t len)
 {
     memcpy(f->ram + paddr, bytes, len);
+    cpu_ram_written(&f->cpu, paddr, (uint32_t)len);
 }
 
 void fix_code(struct fixture *f, const void *bytes, size_t len)
@@ -105,6 +109,7 @@ uint32_t fix_read32(const struct fixture *f, uint32_t paddr)
 void fix_write8(struct fixture *f, uint32_t paddr, uint8_t v)
 {
     f->ram[paddr] = v;
+    cpu_ram_written(&f->cpu, paddr, 1);
 }
 
 void fix_write16(struct fixture *f, uint32_t paddr, uint16_t v)

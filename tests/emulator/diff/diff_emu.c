@@ -30,6 +30,7 @@
 #include "paging.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,6 +243,13 @@ static void load_cpu(struct diff_emu *e, const struct diff_case *k)
     struct cpu *c = &e->cpu;
 
     cpu_init(c, &bus);
+    if (e->jit) {
+        char err[160];
+        if (cpu_jit_enable(c, err, sizeof err) < 0) {
+            fprintf(stderr, "diff: %s\n", err);
+            abort();
+        }
+    }
     cpu_set_flat32(c);
     if (e->mode != DIFF_MODE_FLAT) {
         load_tss(e);
@@ -288,6 +296,7 @@ enum cpu_exit diff_emu_run(struct diff_emu *e, const struct diff_case *k, struct
     load_cpu(e, k);
     why = cpu_run(&e->cpu, CASE_BUDGET);
     save_state(e, why, out);
+    cpu_jit_disable(&e->cpu);
     return why;
 }
 

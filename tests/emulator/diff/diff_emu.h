@@ -17,6 +17,7 @@ struct diff_emu {
     struct cpu cpu;
     uint8_t *ram;               /* DIFF_RAM_SIZE bytes */
     enum diff_mode mode;
+    bool jit;                   /* run on the translator (cpu_jit_enable), not the interpreter */
 };
 
 /* Allocate the RAM.  Returns 0, or -1 when out of memory. */

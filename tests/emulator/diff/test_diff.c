@@ -3,7 +3,8 @@
 /*
  * Each test generates one to ten thousand random cases from one
  * instruction family (diff_gen.c), runs every case natively in the 32-bit
- * helper and in the interpreter, and fails if any case differs in a
+ * helper, in the interpreter and in the translator (jit.c: the same CPU with
+ * cpu_jit_enable), and fails if any case differs in a
  * register, EIP, the exception raised, a defined flag, or a byte of memory.
  * The first mismatches are printed in full with the line that replays them.
  *
@@ -87,20 +88,32 @@ static void runner_stop(struct runner *r)
     free(r);
 }
 
-/* Run r->k both ways; returns the number of differences (text in r->text). */
+/* Run r->k natively, then on the interpreter and on the translator, each
+ * compared with the host; returns the number of differences of the first
+ * engine that differs (text in r->text, engine in r->emu.jit). */
 static unsigned run_both(struct runner *r, enum cpu_exit *why)
 {
+    unsigned bad = 0;
+
     cr_assert_eq(diff_native_run(&r->native, &r->k, &r->want), 0,
                  "the 32-bit helper died (case code:\n%s)", r->m.desc);
-    *why = diff_emu_run(&r->emu, &r->k, &r->got);
-    return diff_compare(&r->want, &r->got, diff_undef_mask(&r->m, &r->want), r->text, sizeof r->text);
+    for (int jit = 0; jit <= 1 && bad == 0; jit++) {
+        r->emu.jit = jit;
+        *why = diff_emu_run(&r->emu, &r->k, &r->got);
+        bad = diff_compare(&r->want, &r->got, diff_undef_mask(&r->m, &r->want),
+                           r->text, sizeof r->text);
+    }
+    return bad;
 }
 
 static void report(struct runner *r, const char *test, unsigned index, enum cpu_exit why)
 {
+    char exit_text[96];
+    snprintf(exit_text, sizeof exit_text, "%s (on the %s)", diff_emu_exit_name(why),
+             r->emu.jit ? "translator, cpu_jit_enable" : "interpreter");
     struct diff_report rep = {
         .test = test, .seed = r->seed, .index = index, .k = &r->k, .m = &r->m,
-        .native = &r->want, .emu = &r->got, .emu_exit = diff_emu_exit_name(why),
+        .native = &r->want, .emu = &r->got, .emu_exit = exit_text,
         .differences = r->text,
     };
     diff_report_print(stderr, &rep);

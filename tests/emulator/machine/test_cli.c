@@ -242,9 +242,38 @@ Test(cli, stats_are_exact_and_host_lines_marked)
     cr_assert(strstr(c.err, "stats: io 0x03f8 3\n"), "3 COM1 writes expected:\n%s", c.err);
     cr_assert(strstr(c.err, "stats: io 0x00f4 1\n"), "1 exit-port write expected:\n%s", c.err);
     for (const char *l = c.err; *l; l = strchr(l, '\n') + 1)
-        cr_assert(strncmp(l, "stats: ", 7) == 0 || strncmp(l, "host: ", 6) == 0,
-                  "every stats line starts with 'stats: ' or 'host: ':\n%s", c.err);
+        cr_assert(strncmp(l, "stats: ", 7) == 0 || strncmp(l, "host: ", 6) == 0 ||
+                  strncmp(l, "jit: ", 5) == 0,
+                  "every stats line starts with 'stats: ', 'jit: ' or 'host: ':\n%s", c.err);
     cr_assert(strstr(c.err, "host: mips"), "MIPS should be reported on a host: line");
+}
+
+/* The translator is the default engine on this (x86-64) host and reports on
+ * "jit:" lines; the interpreter alone has none, and the "stats:" lines of
+ * the two engines are the same. */
+Test(cli, engines_give_the_same_stats)
+{
+    static char jit_err[sizeof c.err];
+
+    make_kernel(kernel_ok, sizeof(kernel_ok));
+    cli_run(&c, "run", "--stats", "--engine", "jit", kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d: %s", c.status, c.err);
+    cr_assert(strstr(c.err, "jit: blocks "), "the translator reports its blocks:\n%s", c.err);
+    strcpy(jit_err, c.err);
+    cli_run(&c, "run", "--stats", "--engine", "interp", kernel, NULL);
+    cr_assert_eq(c.status, KERNEL_EXIT_STATUS, "status %d: %s", c.status, c.err);
+    cr_assert_null(strstr(c.err, "jit: "), "no jit: lines without the translator:\n%s", c.err);
+    for (const char *l = c.err; *l; l = strchr(l, '\n') + 1) {
+        if (strncmp(l, "stats: ", 7) != 0)
+            continue;
+        size_t n = (size_t)(strchr(l, '\n') - l + 1);
+        char line[256];
+        snprintf(line, sizeof line, "%.*s", (int)n, l);
+        cr_assert(strstr(jit_err, line), "'%.*s' missing on the translator:\n%s", (int)n - 1, l, jit_err);
+    }
+    cli_run(&c, "run", "--engine", "fast", kernel, NULL);
+    cr_assert_eq(c.status, 2, "an unknown engine is a usage error, got %d", c.status);
+    cr_assert(strstr(c.err, "--engine fast: not interp or jit"), "%s", c.err);
 }
 
 Test(cli, trace_has_one_line_per_instruction)

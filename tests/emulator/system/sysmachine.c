@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../engine.h"
 #include "sysmachine.h"
 
 /* Attribute words (struct seg format, SDM Vol. 3A figure 3-8 bits 8-23):
@@ -148,6 +149,7 @@ void sm_init(struct sm *m)
         .io_in = io_in_cb, .io_out = io_out_cb, .intr_ack = intr_ack_cb,
     };
     cpu_init(&m->c, &bus);
+    test_engine_apply(&m->c);
     cpu_set_flat32(&m->c);
     build_gdt(m);
     build_tss(m);
@@ -157,6 +159,7 @@ void sm_init(struct sm *m)
 
 void sm_free(struct sm *m)
 {
+    cpu_jit_disable(&m->c);
     free(m->ram);
     m->ram = NULL;
 }
@@ -164,6 +167,7 @@ void sm_free(struct sm *m)
 void sm_put(struct sm *m, uint32_t addr, const void *bytes, size_t n)
 {
     memcpy(m->ram + addr, bytes, n);
+    cpu_ram_written(&m->c, addr, (uint32_t)n);
 }
 
 uint32_t sm_rd32(const struct sm *m, uint32_t addr)
@@ -176,6 +180,7 @@ uint32_t sm_rd32(const struct sm *m, uint32_t addr)
 void sm_wr32(struct sm *m, uint32_t addr, uint32_t v)
 {
     memcpy(m->ram + addr, &v, 4);
+    cpu_ram_written(&m->c, addr, 4);
 }
 
 void sm_enter(struct sm *m, int cpl, uint32_t eip)

@@ -292,3 +292,68 @@ Test(paging, invlpg_drops_a_whole_large_page)
     cr_assert_eq(m.c.cr2, 0x7ff000u);
     cr_assert_eq(sm_frame(&m, 1), SM_CODE + 34, "the read after INVLPG faults, not the one before");
 }
+
+/* A page that holds both code and data.  The translator watches writes to
+ * pages whose code it has translated, but watching must not change what the
+ * TLB caches: the guest rewrites the PTE of its own code-and-data page
+ * without INVLPG, and its next store must still go through the stale
+ * translation to the old frame (SDM Vol. 3A 4.10.4), as on bare hardware. */
+Test(paging, stale_translation_of_a_page_with_code_and_data)
+{
+    const uint32_t code = PAGE, var = PAGE + 0x800, other = 0x310000;
+    SM_CODE_AT(&m, code,
+               0xc7, 0x05, 0x00, 0x08, 0x30, 0x00, 1, 0, 0, 0,   /* movl $1, 0x300800 */
+               0xc7, 0x05, 0x00, 0x1c, 0x10, 0x00,
+                     0x07, 0x00, 0x31, 0x00,                    /* movl $0x310007, 0x101c00 (PTE) */
+               0xc7, 0x05, 0x00, 0x08, 0x30, 0x00, 2, 0, 0, 0,   /* movl $2, 0x300800 */
+               0xf4);                                           /* hlt */
+    sm_put(&m, other, (const uint8_t[]){ 0xf4 }, 1);
+    sm_wr32(&m, other + 0x800, 0x77);
+    /* run it twice, the first time with the PTE written back unchanged, so
+     * that the code is cached (translated) before the stale store */
+    SM_CODE_AT(&m, code + 16, 0x07, 0x00, 0x30, 0x00);           /* (first pass: same PTE) */
+    sm_enter(&m, 0, code);
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    SM_CODE_AT(&m, code + 16, 0x07, 0x00, 0x31, 0x00);           /* now: the other frame */
+    m.c.halted = false;
+    sm_enter(&m, 0, code);
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), -1);
+    cr_assert_eq(sm_rd32(&m, var), 2, "the stale TLB entry still maps the old frame: %u",
+                 sm_rd32(&m, var));
+    cr_assert_eq(sm_rd32(&m, other + 0x800), 0x77, "the new frame is not written before INVLPG");
+    cr_assert_eq(*sm_pte(&m, code) & PTE_FRAME, other, "the guest did rewrite its PTE");
+}
+
+/* A fault in the middle of a run of straight-line code: the instructions
+ * before it have retired, it and those after it have not (SDM Vol. 3A 6.5).
+ * The run goes twice so that the translator runs it from a block. */
+Test(paging, fault_in_the_middle_of_straight_line_code)
+{
+    SM_CODE_AT(&m, SM_CODE,
+               0xb8, 1, 0, 0, 0,                                /* mov $1, %eax */
+               0x43,                                            /* inc %ebx */
+               0x8b, 0x0d, 0x04, 0x00, 0x30, 0x00,              /* mov 0x300004, %ecx */
+               0xb8, 2, 0, 0, 0,                                /* mov $2, %eax */
+               0xf4);                                           /* hlt */
+    sm_enter(&m, 0, SM_CODE);
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), -1);
+    *sm_pte(&m, PAGE) = 0;
+    cpu_tlb_flush_page(&m.c, PAGE);
+    m.c.reg[EBX] = 10;
+    m.c.reg[ECX] = 0x1234;
+    uint64_t start = m.c.icount;
+    m.c.halted = false;
+    sm_enter(&m, 0, SM_CODE);
+    cr_assert_eq(sm_run(&m), CPU_EXIT_HLT);
+    cr_assert_eq(sm_vector(&m), EXC_PF, "vector %d", sm_vector(&m));
+    cr_assert_eq(sm_frame(&m, 1), SM_CODE + 6, "#PF reports the MOV: %#x", sm_frame(&m, 1));
+    cr_assert_eq(m.c.cr2, PAGE + 4);
+    cr_assert_eq(m.c.reg[EAX], 1, "the MOV before the fault retired, the one after did not");
+    cr_assert_eq(m.c.reg[EBX], 11);
+    cr_assert_eq(m.c.reg[ECX], 0x1234, "the faulting load wrote nothing");
+    /* mov, inc, then the handler's HLT: the faulting MOV is not counted */
+    cr_assert_eq(m.c.icount - start, 3, "instructions retired: %llu",
+                 (unsigned long long)(m.c.icount - start));
+}
