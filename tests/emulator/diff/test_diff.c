@@ -157,7 +157,7 @@ static void check_at(enum diff_mode mode, const char *test, uint32_t families, u
 static bool interpreter_has_bcd(void)
 {
     static const uint8_t daa[] = { 0x27 };
-    struct diff_emu e;
+    struct diff_emu e = { 0 };
     struct diff_rng rng;
     static struct diff_case k;
     static struct diff_meta m;
