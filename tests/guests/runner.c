@@ -209,6 +209,14 @@ static bool have_program(const char *prog)
     return found;
 }
 
+/* The engine trapeze runs guests on: TRAPEZE_ENGINE (test-guests-jit sets
+ * it to "jit"), else the interpreter. */
+static const char *guest_engine(void)
+{
+    const char *e = getenv("TRAPEZE_ENGINE");
+    return e && *e ? e : "interp";
+}
+
 /* Fill argv (room for ARGV_MAX entries) for booting kernel on machine m; a string
    it allocates is left in *owned (freed by the caller). */
 static void machine_argv(enum guest_machine m, const char *kernel, const char *args,
@@ -231,6 +239,9 @@ static void machine_argv(enum guest_machine m, const char *kernel, const char *a
     } else {
         argv[n++] = TRAPEZE_BIN;
         argv[n++] = "run";
+        argv[n++] = "--stats";
+        argv[n++] = "--engine";
+        argv[n++] = (char *)guest_engine();
         if (disk) {
             argv[n++] = "--hda";
             argv[n++] = (char *)disk;
@@ -259,6 +270,43 @@ static char *guest_path(const char *file)
     char *p = NULL;
     cr_assert_geq(asprintf(&p, "%s/%s", GUEST_DIR, file), 0, "out of memory");
     return p;
+}
+
+/* The "stats:" lines of a --stats report (instructions, vectors, I/O ...),
+ * malloc'd: what must not depend on the engine. */
+static char *stats_lines(const char *err)
+{
+    struct buf b = { 0 };
+
+    for (const char *l = err; *l; ) {
+        size_t n = strcspn(l, "\n");
+        if (strncmp(l, "stats: ", 7) == 0)
+            buf_append(&b, l, n + (l[n] == '\n'));
+        l += n + (l[n] == '\n');
+    }
+    buf_append(&b, "", 0);
+    return b.data;
+}
+
+/* Run the same command on the interpreter: the translator must have retired
+ * the same instructions, taken the same interrupts and done the same I/O. */
+static void expect_same_stats_as_the_interpreter(const char *name, const struct run_result *got,
+                                                 char *argv[])
+{
+    struct run_result ref;
+    for (int k = 0; argv[k]; k++)
+        if (strcmp(argv[k], "--engine") == 0)
+            argv[k + 1] = "interp";
+    cr_assert_eq(runner_run(argv, GUEST_TIMEOUT_S, &ref), 0, "%s: could not start trapeze", name);
+    char *want = stats_lines(ref.err), *have = stats_lines(got->err);
+    char *diff = runner_first_difference(want, have);
+    cr_expect_null(diff, "%s: --stats on the %s differ from the interpreter's at %s",
+                   name, guest_engine(), diff ? diff : "");
+    cr_expect_gt(strlen(want), 0, "%s: no stats: lines from the interpreter", name);
+    free(diff);
+    free(want);
+    free(have);
+    runner_free(&ref);
 }
 
 void guest_expect(enum guest_machine m, const char *name, const char *args,
@@ -291,6 +339,8 @@ void guest_expect(enum guest_machine m, const char *name, const char *args,
                  "%s on %s: expected exit status %d (guest exit 0), got %d\nstderr: %s",
                  name, prog, GUEST_EXIT_OK, r.status, r.err);
     free(diff);
+    if (m == MACHINE_TRAPEZE && strcmp(guest_engine(), "interp") != 0)
+        expect_same_stats_as_the_interpreter(name, &r, argv);
     runner_free(&r);
     free(owned);
     free(expected);
