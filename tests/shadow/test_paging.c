@@ -363,3 +363,87 @@ Test(shadow, triple_fault_with_paging_on_stops_the_vm, .timeout = TEST_TIMEOUT_S
 {
     run_both("triple", MACHINE_TRIPLE_FAULT, check_triple);
 }
+
+/* --- 13. INVLPG after a 4-MiB PDE changed (kernels/bigpde.s) -------------- */
+
+static void check_bigpde(const struct vmtest *t, const char *mode)
+{
+    expect_result(t, mode, 0, 0xb16e0040u, "read of 0xc40000 through the 4-MiB page");
+    expect_result(t, mode, 4, 0xb16e0042u, "read of 0xc42000 through the 4-MiB page");
+    expect_result(t, mode, 8, 0xb16e0042u, "read of 0xc42000 after the PDE became a page-table "
+                  "PDE, before INVLPG (the cached translation)");
+    expect_result(t, mode, 12, 0x4e000002u, "read of 0xc42000 after INVLPG 0xc41000 (every piece "
+                  "of the 4-MiB page goes; the new table maps frame 2)");
+    expect_result(t, mode, 16, 0x4e000000u, "read of 0xc40000 through the new table");
+    expect_result(t, mode, 20, 0xb16e0050u, "read of 0x1050000 through the 4-MiB page");
+    expect_result(t, mode, 24, 0xb16e0052u, "read of 0x1052000 through the 4-MiB page");
+    expect_result(t, mode, 28, 0xb16e0052u, "read of 0x1052000 after the PDE was cleared, before "
+                  "INVLPG (the cached translation)");
+    expect_result(t, mode, 32, 0, "read of 0x1052000 after INVLPG 0x1051000 (should fault)");
+    expect_fault_count(t, mode, 1);
+    expect_fault(t, mode, 0, 0, 0x01052000u, "read after the 4-MiB PDE was cleared and a piece "
+                 "of it invalidated");
+}
+
+Test(shadow, invlpg_drops_every_piece_of_a_4mib_page_whose_pde_changed,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("bigpde", MACHINE_EXITED, check_bigpde);
+    cr_assert_eq(st.invlpgs, 2, "trap: invlpgs = %" PRIu64, st.invlpgs);
+    cr_assert_geq(st.pt_writes, 2, "trap: the two PDE stores should have been emulated, "
+                  "pt_writes = %" PRIu64, st.pt_writes);
+}
+
+/* --- 14. PDEs rewritten with paging on (kernels/pdechange.s) -------------- */
+
+static void check_pdechange(const struct vmtest *t, const char *mode)
+{
+    const uint32_t f0 = 0x9d000000u, f1 = 0x9d000001u, f2 = 0x9d000002u, f3 = 0x9d000003u;
+    expect_result(t, mode, 0, f0, "TVA through PT_T");
+    expect_result(t, mode, 4, f1, "TVA + 0x1000 through PT_T");
+    expect_result(t, mode, 8, f0, "TVA after PDE 2 := PT_T2, before INVLPG (stale)");
+    expect_result(t, mode, 12, f2, "TVA after INVLPG (PT_T2)");
+    expect_result(t, mode, 16, f1, "TVA + 0x1000, not invalidated (stale)");
+    expect_result(t, mode, 20, f3, "TVA + 0x1000 after MOV CR3 (PT_T2)");
+    expect_result(t, mode, 24, f2, "TVA after MOV CR3 (PT_T2)");
+    expect_result(t, mode, 28, f2, "TVA after PDE 2 := 0, before INVLPG (stale)");
+    expect_result(t, mode, 32, 0, "TVA after PDE 2 := 0 and INVLPG (should fault)");
+    expect_result(t, mode, 36, f3, "TVA + 0x1000 after PDE 2 := 0, not invalidated (stale)");
+    expect_result(t, mode, 40, 0, "TVA + 0x1000 after PDE 2 := 0 and MOV CR3 (should fault)");
+    expect_result(t, mode, 44, 0xb1600050u, "0xc50000 through the 4-MiB page at 0x800000");
+    expect_result(t, mode, 48, 0xb1600052u, "0xc52000 through the 4-MiB page at 0x800000");
+    expect_result(t, mode, 52, 0xb1600052u, "0xc52000 after PDE 3 := 4 MiB at 0x400000, before "
+                  "INVLPG (stale)");
+    expect_result(t, mode, 56, 0xb1400052u, "0xc52000 after INVLPG 0xc50000 (0x400000)");
+    expect_result(t, mode, 60, 0xb1400050u, "0xc50000 after INVLPG 0xc50000 (0x400000)");
+    expect_fault_count(t, mode, 2);
+    expect_fault(t, mode, 0, 0, TVA, "read of TVA, PDE 2 cleared");
+    expect_fault(t, mode, 1, 0, TVA + 0x1000, "read of TVA + 0x1000, PDE 2 cleared");
+}
+
+Test(shadow, pde_rewritten_with_paging_on_is_seen_after_invlpg_or_cr3,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("pdechange", MACHINE_EXITED, check_pdechange);
+    cr_assert_geq(st.pt_writes, 3, "trap: three PDE stores, pt_writes = %" PRIu64, st.pt_writes);
+    cr_assert_geq(st.cache_hits, 2, "trap: MOV CR3, CR3 twice should find the root cached, "
+                  "cache_hits = %" PRIu64, st.cache_hits);
+}
+
+/* --- 15. a written page becomes a page table (kernels/ptframe.s) ---------- */
+
+static void check_ptframe(const struct vmtest *t, const char *mode)
+{
+    expect_result(t, mode, 0, 0x7ac00001u, "read through the new page table (frame 1)");
+    expect_result(t, mode, 4, 0x7ac00002u, "read after the kernel rewrote that table's entry "
+                  "through its old writable mapping, and MOV CR3 (frame 2)");
+    cr_assert_eq(result(t, 8) & ~PTE_A, (FRAME + 0x2000) | 0x3u, "%s: the table's entry 0x50 "
+                 "reads 0x%08" PRIx32 ", expected frame 2 | P W", mode, result(t, 8));
+}
+
+Test(shadow, store_through_an_old_writable_mapping_of_a_new_page_table_is_seen,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("ptframe", MACHINE_EXITED, check_ptframe);
+    cr_assert_geq(st.pt_writes, 2, "trap: pt_writes = %" PRIu64, st.pt_writes);
+}
