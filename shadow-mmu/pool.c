@@ -88,19 +88,21 @@ static int find_free(const struct spt *s)
     return -1;
 }
 
-/* Make room: drop the least recently used other root, or else empty the
- * current one (its faults refill it).  Returns 0, or -1 if nothing is left. */
+/* Make room: drop the least recently used other root (an eviction), or
+ * else empty the current one (its faults refill it; counted as pool_full).
+ * Returns 0, or -1 if nothing is left. */
 static int reclaim(struct monitor *mon)
 {
     struct spt *s = spt_of(mon);
     int victim = lru_victim(s);
-    s->stats.evictions++;
     if (victim >= 0) {
         root_drop(mon, victim);
+        s->stats.evictions++;
         return 0;
     }
     if (s->current == SPT_NO_ROOT)
         return -1;
+    s->stats.pool_full++;
     spt_root_clear(mon, s->current);
     spt_tlb_flush(mon);            /* the CPU may cache what we just unmapped */
     return find_free(s) >= 0 ? 0 : -1;

@@ -158,7 +158,7 @@ static void spt_print_stats(struct monitor *mon, FILE *out)
         { "hidden-faults", st.hidden_faults }, { "true-faults", st.true_faults },
         { "fills", st.fills }, { "pt-writes", st.pt_writes }, { "mmio-faults", st.mmio_faults },
         { "cache-hits", st.cache_hits }, { "cache-misses", st.cache_misses },
-        { "invlpgs", st.invlpgs }, { "evictions", st.evictions }
+        { "invlpgs", st.invlpgs }, { "evictions", st.evictions }, { "pool-full", st.pool_full },
     };
     for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
         fprintf(out, "stats: spt %-14s %" PRIu64 "\n", rows[k].name, rows[k].n);

@@ -22,7 +22,10 @@ struct spt_stats {
     uint64_t cache_hits;           /* MOV to CR3 that found its shadow cached */
     uint64_t cache_misses;         /* ... that had to build a new one */
     uint64_t invlpgs;              /* guest INVLPG */
-    uint64_t evictions;            /* shadow roots dropped to make room */
+    uint64_t evictions;            /* shadow roots dropped to make room (for a new root,
+                                      or for a page of the pool), least recently used first */
+    uint64_t pool_full;            /* pool full and no other root to drop: the current
+                                      root's tables were emptied (its faults refill them) */
 };
 
 /* The statistics of a monitor running with spt_mmu_ops (zeros otherwise). */

@@ -104,8 +104,12 @@ uint32_t spt_page_phys(struct monitor *mon, uint32_t i);
 /* Pool index of the page at physical address pa (which must be a pool page). */
 uint32_t spt_page_index(struct monitor *mon, uint32_t pa);
 
-/* A zeroed pool page for `role`, evicting other roots' tables if the pool
- * is full.  Returns its index, or -1 if even that found nothing. */
+/* A zeroed pool page for `role`.  If the pool is full it drops the least
+ * recently used root other than the current one; if there is none, it
+ * empties the current root's tables (not its directory: the faults that
+ * follow refill them), so a pointer into one of those tables is stale
+ * after this call.  Returns the page's index, or -1 if even that found
+ * nothing. */
 int spt_page_alloc(struct monitor *mon, enum spt_role role);
 
 /* Free shadow page table i: unlink it from its directory, untrack its source. */
