@@ -121,6 +121,8 @@ static void check_faults(const struct vmtest *t, const char *mode)
     expect_result(t, mode, 0, 0x11110000u, "read through a present PTE");
     expect_result(t, mode, 4, 0x12345678u, "write, then read, through a present PTE");
     expect_result(t, mode, 8, 0, "#PF seen by the guest before the first not-present access");
+    expect_result(t, mode, 12, 0xc2c2c000u, "CR2 after the allowed accesses (what the kernel "
+                  "stored; no #PF reached it)");
     cr_assert_eq(vmtest_word(t, FRAME + 0x1008), 0x12345678u, "%s: the write did not reach frame 1",
                  mode);
     expect_fault_count(t, mode, 3);
@@ -135,8 +137,13 @@ static void check_faults(const struct vmtest *t, const char *mode)
 Test(shadow, hidden_fault_is_invisible_to_the_guest, .timeout = TEST_TIMEOUT_S)
 {
     struct spt_stats st = run_both("faults", MACHINE_EXITED, check_faults);
-    cr_assert_gt(st.hidden_faults, 0, "trap: the shadow starts empty, so the allowed accesses "
-                 "should have been hidden faults; hidden_faults = 0");
+    /* The shadow starts empty and the CPU's first access to each page the
+     * guest uses after paging is on faults once: the code page (0x100000),
+     * TVA (read), RESULTS (written first, so mapped writable at once), TVA +
+     * 0x1000 (written first) and the kernel stack, which the #PF handler
+     * pops (the monitor pushed the frame itself, with the guest's walk). */
+    cr_assert_eq(st.hidden_faults, 5, "trap: expected 5 hidden faults (code, TVA, RESULTS, "
+                 "TVA + 0x1000, stack), got %" PRIu64, st.hidden_faults);
     cr_assert_eq(st.true_faults, 3, "trap: expected the 3 faults the guest saw to be counted as "
                  "true faults, got %" PRIu64, st.true_faults);
 }
@@ -242,15 +249,20 @@ Test(shadow, user_access_to_supervisor_page_faults_in_the_guest, .timeout = TEST
 
 static void check_wp(const struct vmtest *t, const char *mode)
 {
-    expect_fault_count(t, mode, 2);
-    /* SDM Vol. 3A 6.15: P = 1, W/R = 1, U/S = 0. */
+    expect_fault_count(t, mode, 3);
+    /* SDM Vol. 3A 6.15: P = 1, W/R = 1, U/S = 0 (supervisor) or 1 (user). */
     expect_fault(t, mode, 0, PF_P | PF_W, TVA, "supervisor write, read-only page, WP = 1");
-    expect_fault(t, mode, 1, PF_P | PF_W, TVA + 8, "supervisor write, read-only page, WP = 1 "
+    expect_fault(t, mode, 1, PF_P | PF_W | PF_U, TVA + 0x1010, "user write, read-only user "
+                 "page, WP = 0 (WP is about supervisor writes)");
+    expect_fault(t, mode, 2, PF_P | PF_W, TVA + 8, "supervisor write, read-only page, WP = 1 "
                  "again after WP = 0");
     expect_result(t, mode, 0, 0x2222u, "supervisor write of a read-only page with WP = 0");
     expect_result(t, mode, 4, 0x3333u, "supervisor write of a read-only user page with WP = 0");
     expect_result(t, mode, 8, 0x0f0f0008u, "read after the faulting write with WP = 1");
+    expect_result(t, mode, 12, 0x3333u, "user read of the read-only user page with WP = 0");
     cr_assert_eq(vmtest_word(t, FRAME), 0x0f0f0000u, "%s: a faulting write reached memory", mode);
+    cr_assert_eq(vmtest_word(t, FRAME + 0x1010), 0, "%s: a user write with WP = 0 reached a "
+                 "read-only page", mode);
 }
 
 Test(shadow, cr0_wp_decides_supervisor_writes_to_read_only_pages, .timeout = TEST_TIMEOUT_S)
@@ -325,6 +337,46 @@ Test(shadow, shadow_cache_survives_a_context_switch, .timeout = TEST_TIMEOUT_S)
                   st.cache_misses);
     cr_assert_leq(st.cache_misses, 2, "trap: two directories should cost at most 2 misses, got %"
                   PRIu64, st.cache_misses);
+}
+
+/* --- 9b. more address spaces than the cache holds (kernels/roots.s) ------- */
+
+#define NROOTS_GUEST 10                /* roots.s: PD_0 .. PD_9 */
+#define ROOT_SLOTS 8                   /* shadow-mmu/spt_internal.h SPT_ROOTS */
+
+static void check_roots(const struct vmtest *t, const char *mode)
+{
+    for (uint32_t i = 0; i < 2 * NROOTS_GUEST; i++) {
+        uint32_t n = i % NROOTS_GUEST, want = 0x0a000000u + n;
+        if (i == NROOTS_GUEST + 0)
+            want = 0x0a00000au;        /* PD_0's PTE rewritten between the rounds */
+        if (i == NROOTS_GUEST + 5)
+            want = 0x0a00000bu;        /* PD_5's */
+        uint32_t got = result(t, 4 * i);
+        cr_assert_eq(got, want, "%s: round %" PRIu32 ", MOV CR3 := PD_%" PRIu32 ": expected "
+                     "0x%08" PRIx32 ", got 0x%08" PRIx32, mode, i / NROOTS_GUEST + 1, n, want, got);
+    }
+    expect_result(t, mode, 80, 0x0a000008u, "PD_8 reloaded");
+    expect_result(t, mode, 84, 0x0a000009u, "PD_9 reloaded");
+}
+
+Test(shadow, more_address_spaces_than_cached_roots_evict_the_least_recently_used,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("roots", MACHINE_EXITED, check_roots);
+    /* PD (paging on), then PD_0..PD_9 twice: a cycle through more roots
+     * than LRU keeps misses every time; PD_8 and PD_9 last were cached.
+     * Every miss past the eighth evicts one root. */
+    uint64_t misses = 1 + 2 * NROOTS_GUEST;
+    cr_assert_eq(st.cache_misses, misses, "trap: expected %" PRIu64 " cache misses, got %" PRIu64,
+                 misses, st.cache_misses);
+    cr_assert_eq(st.cache_hits, 2, "trap: expected 2 cache hits, got %" PRIu64, st.cache_hits);
+    cr_assert_eq(st.evictions, misses - ROOT_SLOTS, "trap: expected %" PRIu64 " evictions, got %"
+                 PRIu64, misses - ROOT_SLOTS, st.evictions);
+    cr_assert_eq(st.pool_full, 0, "trap: pool_full = %" PRIu64, st.pool_full);
+    /* PD_5's table backed a cached root (its store is emulated); PD_0's no
+     * longer did once PD_0 was evicted (its store is a plain write). */
+    cr_assert_eq(st.pt_writes, 1, "trap: expected 1 page-table write, got %" PRIu64, st.pt_writes);
 }
 
 /* --- 10. a device through paging (kernels/mmio.s) ------------------------- */
