@@ -25,6 +25,8 @@
 
 #define SPT_MIN_PAGES 16           /* a directory and a few tables, at the very least */
 
+/* Free the shadow MMU's bookkeeping (a half-built one too, from a failed
+ * attach).  The shadow pages themselves are monitor memory: nothing to free. */
 static void spt_detach(struct monitor *mon)
 {
     struct spt *s = spt_of(mon);
@@ -97,10 +99,16 @@ static int pool_exhausted(struct monitor *mon)
 }
 
 /*
- * SDM Vol. 3A 4.10.4.1: MOV to CR3 invalidates the TLB; changing CR0.PG,
- * CR0.WP, CR4.PSE or CR4.PGE invalidates it all.  For the shadow: CR3
- * selects a root; PG on/off moves between the roots and the flat tables;
- * WP, PSE and PGE change what every shadow entry should be, so all roots go.
+ * SDM Vol. 3A 4.10.4.1: MOV to CR3 invalidates the TLB's non-global
+ * entries; MOV to CR4 that changes PGE and MOV to CR0 that clears PG
+ * invalidate all of them.  For the shadow: CR3 selects a root; PG on/off
+ * moves between the roots and the flat tables.  Changing CR0.WP or
+ * CR4.PSE invalidates nothing on the hardware (the TLB keeps R/W, not the
+ * verdict, 4.10.2.2), but every shadow entry was derived with them -- WP
+ * decides what a supervisor write may do, PSE what a PDE means -- so, like
+ * a PGE change, they drop all roots, and the TLB with them: more than the
+ * hardware invalidates, which the SDM allows (4.10.4.1: the processor is
+ * always free to invalidate more).
  */
 static int spt_write_cr(struct monitor *mon, int cr, uint32_t old)
 {

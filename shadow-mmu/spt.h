@@ -33,7 +33,10 @@ struct spt_stats spt_get_stats(const struct monitor *mon);
 
 /* Write the guest page tables, the shadow page tables and the
  * GVA -> GPA -> HPA path of each of the `n` addresses in `gva` as a
- * Graphviz digraph (deterministic: same guest state, same bytes). */
+ * Graphviz digraph.  Deterministic: no host pointers, nothing timed; the
+ * same run of the same guest with the same --mem gives the same bytes.
+ * (Shadow addresses depend on the pool: where monitor memory starts, which
+ * follows the guest's RAM size, and the order the guest touched pages in.) */
 void spt_dot(struct monitor *mon, const uint32_t *gva, int n, FILE *out);
 
 #endif
