@@ -3,11 +3,19 @@
 /*
  * At CPL 1 every privileged instruction faults with #GP (SDM Vol. 3A 5.9:
  * they "can be executed only when the CPL is 0"), and so do IN/OUT, CLI
- * and STI while IOPL is 0 (Vol. 1 18.5).  The monitor decodes the faulting
- * instruction with the interpreter's own decoder (cpu_decode) and performs
- * it on the virtual CPU: on struct vcpu, on the shadow GDT, on the
- * machine's device buses.  Then it moves EIP past it and counts it as
- * retired, so the guest's virtual time is the same as on bare hardware.
+ * and STI while IOPL is 0 (Vol. 1 18.5), and CPUID, because the monitor
+ * turns CPUID faulting on (cpu.h).  monitor.c decodes the faulting
+ * instruction with the interpreter's own decoder (cpu_decode); the
+ * functions here perform it on the virtual CPU: on struct vcpu, on the
+ * shadow GDT, on the machine's device buses.  Then they move EIP past it
+ * and count it as retired, so the guest's virtual time is the same as on
+ * bare hardware.
+ *
+ * The real IOPL is 0 in the guest's ring 3 too, so that CLI and STI there
+ * cannot touch the real IF.  Where the guest's own (virtual) IOPL or its
+ * TSS I/O bitmap would let its ring 3 do I/O, CLI or STI, the monitor
+ * emulates that as well; anything the guest's CPU would refuse keeps the
+ * #GP(0) the real CPU raised (EMU_UNKNOWN).
  *
  * Two more kinds of instruction trap although they are not privileged:
  * IRET and far RET whose frame holds a selector with RPL 0 (the guest's
@@ -23,7 +31,7 @@
 
 #include "monitor_internal.h"
 
-/* SDM Vol. 2A table: opcodes the monitor emulates. */
+/* SDM Vol. 2D, appendix A, tables: opcodes the monitor emulates. */
 #define OP_TWO_BYTE_GROUP6 0x00   /* 0F 00 /2 LLDT, /3 LTR */
 #define OP_TWO_BYTE_GROUP7 0x01   /* 0F 01 /2 LGDT, /3 LIDT, /6 LMSW, /7 INVLPG */
 #define OP_CLTS   0x06            /* 0F 06 */
@@ -33,6 +41,7 @@
 #define OP_MOV_TO_CR   0x22       /* 0F 22 /r */
 #define OP_WRMSR  0x30            /* 0F 30 */
 #define OP_RDMSR  0x32            /* 0F 32 */
+#define OP_CPUID  0xa2            /* 0F A2 */
 
 #define DESC_TYPE_SHIFT 8
 #define LDT_TYPE        0x2u      /* SDM Vol. 3A 3.5, table 3-2: S = 0, type 0010b */
@@ -44,6 +53,8 @@
 #define SEG_ATTR_CONFORMING 0x4u  /* type bit 2 of a code segment */
 #define CR0_GUEST_MIRRORED (CR0_MP | CR0_EM | CR0_TS | CR0_NE)   /* FPU behaviour: real */
 #define LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)             /* SDM Vol. 2A LMSW */
+/* SDM Vol. 1 18.5.2: the 16-bit I/O map base at offset 66h of a 32-bit TSS. */
+#define TSS_IOMAP_BASE 0x66u
 
 int emu_stop(struct monitor *mon, enum machine_stop why, const char *fmt, ...)
 {
@@ -63,8 +74,9 @@ static int fault_gp(struct monitor *mon, uint32_t error)
 }
 
 /* Done: move past the instruction and count it as retired.  An STI or
- * MOV SS shadow covered this instruction and ends with it (SDM Vol. 3A
- * 6.8.3); STI and MOV SS set a new one after calling this. */
+ * MOV SS shadow covered this instruction and ends with it (SDM Vol. 2B
+ * STI; Vol. 3A 6.8.3 for MOV SS); STI and MOV SS set a new one after
+ * calling this. */
 static int retire(struct monitor *mon, const struct cpu_decoded *d)
 {
     mon->c->eip += d->length;
@@ -100,17 +112,28 @@ static int read_operand16(struct monitor *mon, const struct cpu_decoded *d, uint
     return read_mem(mon, d, 0, v, 2);
 }
 
+/* SDM Vol. 2A CLI, table 3-7 (no VME/PVI): allowed when CPL <= IOPL --
+ * the guest's CPL and its virtual IOPL. */
+static bool iopl_allows(const struct monitor *mon)
+{
+    return (unsigned)mon->v.cpl <= mon->v.iopl;
+}
+
 /* SDM Vol. 2A CLI: IF := 0 (the virtual IF; monitor.c then holds INTR low). */
 static int emu_cli(struct monitor *mon, const struct cpu_decoded *d)
 {
+    if (!iopl_allows(mon))
+        return EMU_UNKNOWN;
     vcpu_set_if(&mon->v, false);
     return retire(mon, d);
 }
 
 /* SDM Vol. 2B STI: IF := 1, and interrupts stay blocked for one more
- * instruction (Vol. 3A 6.8.3) so that "STI; HLT" cannot miss one. */
+ * instruction so that "STI; HLT" cannot miss one. */
 static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
 {
+    if (!iopl_allows(mon))
+        return EMU_UNKNOWN;
     bool was_clear = !mon->v.iflag;
     vcpu_set_if(&mon->v, true);
     retire(mon, d);
@@ -119,12 +142,15 @@ static int emu_sti(struct monitor *mon, const struct cpu_decoded *d)
     return EMU_DONE;
 }
 
-/* SDM Vol. 2A HLT: stop until an interrupt.  The machine's loop then skips
- * virtual time to the next device deadline, exactly as on bare hardware.
- * With the virtual IF clear nothing can wake the guest: the machine would
- * see the real IF set, so the monitor says it, in the bare machine's words. */
-static int emu_hlt(struct monitor *mon, const struct cpu_decoded *d)
+/* SDM Vol. 2A HLT: stop until an interrupt (privileged: CPL 0 only).  The
+ * machine's loop then skips virtual time to the next device deadline,
+ * exactly as on bare hardware.  With the virtual IF clear nothing can wake
+ * the guest: the machine would see the real IF set, so the monitor says
+ * it, in the bare machine's words. */
+int emu_hlt(struct monitor *mon, const struct cpu_decoded *d)
 {
+    if (mon->v.cpl != 0)
+        return EMU_UNKNOWN;
     retire(mon, d);
     if (!mon->v.iflag)
         return emu_stop(mon, MACHINE_HALTED, "guest halted forever with interrupts disabled, "
@@ -280,7 +306,7 @@ static int emu_lmsw(struct monitor *mon, const struct cpu_decoded *d)
     return rc == EMU_DONE ? retire(mon, d) : rc;
 }
 
-/* SDM Vol. 2A WBINVD, INVD: the machine has no caches: nothing to do. */
+/* SDM Vol. 2D WBINVD, Vol. 2A INVD: the machine has no caches: nothing to do. */
 static int emu_nop(struct monitor *mon, const struct cpu_decoded *d)
 {
     return retire(mon, d);
@@ -294,14 +320,37 @@ static int emu_invlpg(struct monitor *mon, const struct cpu_decoded *d)
     return retire(mon, d);
 }
 
-/* SDM Vol. 2A IN (E4 E5 EC ED) and OUT (E6 E7 EE EF): opcode bit 0 says
- * byte or operand size, bit 1 OUT, bit 3 port in DX instead of imm8.  The access goes to
- * the machine's port bus: the same device models as on bare hardware. */
-static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d)
+/* SDM Vol. 1 18.5.2, as bare hardware checks it (system.c): bit n of the
+ * guest TSS's I/O permission bitmap guards port n, and an access of `size`
+ * bytes needs all its ports' bits clear; a map beyond the TSS limit (or
+ * one the monitor cannot read) denies. */
+static bool io_bitmap_allows(struct monitor *mon, uint16_t port, unsigned size)
+{
+    const struct seg *tr = &mon->v.tr;
+    uint16_t base, bits;
+    if (!(tr->attr & SEG_ATTR_P) || tr->limit < TSS_IOMAP_BASE + 1 ||
+        glin_read(mon, tr->base + TSS_IOMAP_BASE, &base, 2) < 0)
+        return false;
+    uint32_t byte = base + port / 8u;
+    if (byte + 1 > tr->limit || glin_read(mon, tr->base + byte, &bits, 2) < 0)
+        return false;
+    return (bits & (((1u << size) - 1) << (port % 8u))) == 0;
+}
+
+/* SDM Vol. 1 18.5.1: I/O is allowed at CPL <= IOPL (the guest's CPL and
+ * virtual IOPL), and otherwise where the guest's bitmap allows it. */
+static bool guest_io_allowed(struct monitor *mon, uint16_t port, unsigned size)
+{
+    return iopl_allows(mon) || io_bitmap_allows(mon, port, size);
+}
+
+/* SDM Vol. 2A IN (E4 E5 EC ED), Vol. 2B OUT (E6 E7 EE EF): opcode bit 0
+ * says byte or operand size, bit 1 OUT, bit 3 port in DX instead of imm8.
+ * The access goes to the machine's port bus: the same device models as on
+ * bare hardware. */
+static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d, uint16_t port, unsigned size)
 {
     struct cpu *c = mon->c;
-    unsigned size = (d->opcode & 1) ? d->opsize : 1;
-    uint16_t port = (d->opcode & 0x8) ? (uint16_t)c->reg[EDX] : (uint16_t)d->imm;
     uint32_t mask = size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
     bool out = (d->opcode & 0x2) != 0;
     if (out) {                     /* AL, AX or EAX: only `size` bytes leave the CPU */
@@ -314,22 +363,20 @@ static int emu_in_out(struct monitor *mon, const struct cpu_decoded *d)
 }
 
 /*
- * INS/OUTS (6C-6F, with REP) and RDMSR/WRMSR: the instruction itself is
- * harmless once it has been allowed -- it touches only guest memory (ES is
- * truncated like every guest segment), the device buses and the CPU's MSRs,
- * which are the guest's.  So the monitor lets the CPU execute it for one
- * step as if at CPL 0, with interrupts held off, and then puts CPL 1 back.
+ * Let the CPU itself execute the trapped instruction for one step, once
+ * the monitor has allowed it; the caller has lifted the check that made it
+ * trap (CPL or IOPL) and puts it back afterwards.  INS/OUTS touch only
+ * guest memory (ES is truncated like every guest segment) and the device
+ * buses; RDMSR/WRMSR and CPUID the CPU's MSRs and identity, which the guest
+ * may see.  Interrupts are held off for the step.
  */
-static int emu_native_step(struct monitor *mon, const struct cpu_decoded *d)
+static int step_native(struct monitor *mon)
 {
     struct cpu *c = mon->c;
     bool request = c->exit_request;
-    (void)d;
     c->exit_request = false;
     c->inhibit_intr = 1;
-    c->cpl = 0;
     enum cpu_exit e = cpu_step(c);
-    c->cpl = 1;
     c->exit_request |= request;
     if (e == CPU_EXIT_RING0 && c->exit.vector == EXC_PF) {
         /* A page the shadow has not filled yet (REP INS into a fresh buffer):
@@ -342,6 +389,88 @@ static int emu_native_step(struct monitor *mon, const struct cpu_decoded *d)
         return EMU_FAULT;
     }
     return EMU_DONE;
+}
+
+/* One step as if at CPL 0 (RDMSR, WRMSR, CPUID), then the real CPL again. */
+static int step_at_cpl0(struct monitor *mon)
+{
+    int cpl = mon->c->cpl;
+    mon->c->cpl = 0;
+    int rc = step_native(mon);
+    mon->c->cpl = cpl;
+    return rc;
+}
+
+/* INS/OUTS (6C-6F, with REP): one step with the real IOPL at 3, so the
+ * CPU's own I/O check passes while its page and segment checks stay those
+ * of the guest's real CPL. */
+static int emu_ins_outs(struct monitor *mon)
+{
+    mon->c->eflags |= FLAG_IOPL;
+    int rc = step_native(mon);
+    mon->c->eflags &= ~FLAG_IOPL;
+    return rc;
+}
+
+/* Port and size of a trapped I/O instruction: IN/OUT as above; INS/OUTS
+ * use DX and, with opcode bit 0, the operand size. */
+static void io_operand(const struct monitor *mon, const struct cpu_decoded *d, uint16_t *port,
+                       unsigned *size)
+{
+    bool string = mon->last_insn == INSN_INS_OUTS;
+    *size = (d->opcode & 1) ? d->opsize : 1;
+    *port = (string || (d->opcode & 0x8)) ? (uint16_t)mon->c->reg[EDX] : (uint16_t)d->imm;
+}
+
+/* The guest's I/O instruction, if its CPL, IOPL or I/O bitmap allows it
+ * (monitor_internal.h). */
+int emu_pio(struct monitor *mon, const struct cpu_decoded *d)
+{
+    uint16_t port;
+    unsigned size;
+    io_operand(mon, d, &port, &size);
+    if (!guest_io_allowed(mon, port, size))
+        return EMU_UNKNOWN;        /* the #GP(0) the guest's own CPU would raise */
+    return mon->last_insn == INSN_INS_OUTS ? emu_ins_outs(mon) : emu_in_out(mon, d, port, size);
+}
+
+/* SDM Vol. 2B RDMSR.  MSR 140h (CPUID faulting, cpu.h) is the monitor's on
+ * the real CPU; the guest reads its own virtual copy.  Every other MSR,
+ * MSR_PLATFORM_INFO included, the CPU reads for the guest. */
+static int emu_rdmsr(struct monitor *mon, const struct cpu_decoded *d)
+{
+    struct cpu *c = mon->c;
+    if (c->reg[ECX] != MSR_MISC_FEATURES_ENABLES)
+        return step_at_cpl0(mon);
+    c->reg[EAX] = mon->v.misc_features;
+    c->reg[EDX] = 0;
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2D WRMSR: MSR 140h goes to the virtual copy, with the real
+ * CPU's rule (only bit 0 defined, anything else #GP(0)). */
+static int emu_wrmsr(struct monitor *mon, const struct cpu_decoded *d)
+{
+    struct cpu *c = mon->c;
+    if (c->reg[ECX] != MSR_MISC_FEATURES_ENABLES)
+        return step_at_cpl0(mon);
+    if (c->reg[EDX] || (c->reg[EAX] & ~MISC_FEATURES_CPUID_FAULTING))
+        return fault_gp(mon, 0);
+    mon->v.misc_features = c->reg[EAX];
+    return retire(mon, d);
+}
+
+/* SDM Vol. 2A CPUID, with CPUID faulting (cpu.h).  The monitor keeps the
+ * real CPU's faulting on, so every CPUID of the guest traps, its ring 0
+ * (real CPL 1) included: CPUID describes the processor, and a monitor must
+ * decide what its guest is told.  This one tells it what the bare machine
+ * would (the CPU runs CPUID for it at CPL 0) -- unless the guest enabled
+ * faulting itself, and then its ring 3 gets the #GP(0), as it asked. */
+static int emu_cpuid(struct monitor *mon)
+{
+    if ((mon->v.misc_features & MISC_FEATURES_CPUID_FAULTING) && mon->v.cpl > 0)
+        return EMU_UNKNOWN;
+    return step_at_cpl0(mon);
 }
 
 /* Load CS:EIP for a return into the guest's ring 0.  0, or -1 with #GP(sel). */
@@ -470,7 +599,7 @@ static int emu_retf(struct monitor *mon, const struct cpu_decoded *d)
     return rc;
 }
 
-/* SDM Vol. 2A MOV (8E /2) and POP SS (17): SS must be a writable data
+/* SDM Vol. 2B MOV (8E /2) and POP SS (17): SS must be a writable data
  * segment with RPL = DPL = CPL.  The guest's RPL 0 becomes 1; the next
  * instruction runs in the interrupt shadow (Vol. 3A 6.8.3). */
 static int emu_load_ss(struct monitor *mon, const struct cpu_decoded *d)
@@ -497,8 +626,8 @@ static int emu_load_ss(struct monitor *mon, const struct cpu_decoded *d)
     return EMU_DONE;
 }
 
-/* Which instruction, for --stats and the dispatch below. */
-static enum mon_insn classify(const struct cpu_decoded *d)
+/* Which instruction d is, by opcode (the tables above). */
+enum mon_insn emu_classify(const struct cpu_decoded *d)
 {
     if (d->two_byte) {
         switch (d->opcode) {
@@ -514,6 +643,7 @@ static enum mon_insn classify(const struct cpu_decoded *d)
         case OP_MOV_TO_CR:   return INSN_MOV_TO_CR;     /* 0F 22 */
         case OP_WRMSR:       return INSN_WRMSR;         /* 0F 30 */
         case OP_RDMSR:       return INSN_RDMSR;         /* 0F 32 */
+        case OP_CPUID:       return INSN_CPUID;         /* 0F A2 */
         }
         return INSN_OTHER;
     }
@@ -532,34 +662,42 @@ static enum mon_insn classify(const struct cpu_decoded *d)
     return INSN_OTHER;
 }
 
-int emu_privileged(struct monitor *mon)
+/* Instructions the guest's CPU runs outside ring 0 too, under rules of
+ * their own (IOPL for CLI and STI, the guest's CPUID faulting); every
+ * other privileged one is CPL 0 only (SDM Vol. 3A 5.9). */
+static bool not_cpl0_only(enum mon_insn insn)
 {
-    struct cpu_decoded d;
-    if (cpu_decode(mon->c, &d) < 0)
+    return insn == INSN_CLI || insn == INSN_STI || insn == INSN_CPUID;
+}
+
+/* Dispatch the trapped instruction to its emulation (monitor_internal.h). */
+int emu_privileged(struct monitor *mon, const struct cpu_decoded *d)
+{
+    if (mon->v.cpl != 0 && !not_cpl0_only(mon->last_insn))
         return EMU_UNKNOWN;
-    mon->last_insn = classify(&d);
     switch (mon->last_insn) {
-    case INSN_CLI:          return emu_cli(mon, &d);
-    case INSN_STI:          return emu_sti(mon, &d);
-    case INSN_HLT:          return emu_hlt(mon, &d);
-    case INSN_LGDT:         return emu_load_dtr(mon, &d, true);
-    case INSN_LIDT:         return emu_load_dtr(mon, &d, false);
-    case INSN_LLDT:         return emu_lldt(mon, &d);
-    case INSN_LTR:          return emu_ltr(mon, &d);
-    case INSN_MOV_TO_CR:    return emu_mov_to_cr(mon, &d);
-    case INSN_MOV_FROM_CR:  return emu_mov_from_cr(mon, &d);
-    case INSN_CLTS:         return emu_clts(mon, &d);
-    case INSN_LMSW:         return emu_lmsw(mon, &d);
-    case INSN_INVLPG:       return emu_invlpg(mon, &d);
-    case INSN_WBINVD:       return emu_nop(mon, &d);
+    case INSN_CLI:          return emu_cli(mon, d);
+    case INSN_STI:          return emu_sti(mon, d);
+    case INSN_LGDT:         return emu_load_dtr(mon, d, true);
+    case INSN_LIDT:         return emu_load_dtr(mon, d, false);
+    case INSN_LLDT:         return emu_lldt(mon, d);
+    case INSN_LTR:          return emu_ltr(mon, d);
+    case INSN_MOV_TO_CR:    return emu_mov_to_cr(mon, d);
+    case INSN_MOV_FROM_CR:  return emu_mov_from_cr(mon, d);
+    case INSN_CLTS:         return emu_clts(mon, d);
+    case INSN_LMSW:         return emu_lmsw(mon, d);
+    case INSN_INVLPG:       return emu_invlpg(mon, d);
+    case INSN_WBINVD:       return emu_nop(mon, d);
+    case INSN_RDMSR:        return emu_rdmsr(mon, d);
+    case INSN_WRMSR:        return emu_wrmsr(mon, d);
+    case INSN_CPUID:        return emu_cpuid(mon);
+    case INSN_IRET:         return emu_iret(mon, d);
+    case INSN_RETF:         return emu_retf(mon, d);
+    case INSN_MOV_SS:       return emu_load_ss(mon, d);
+    case INSN_HLT:                 /* monitor.c's own exit cases */
     case INSN_IN:
-    case INSN_OUT:          return emu_in_out(mon, &d);
+    case INSN_OUT:
     case INSN_INS_OUTS:
-    case INSN_RDMSR:
-    case INSN_WRMSR:        return emu_native_step(mon, &d);
-    case INSN_IRET:         return emu_iret(mon, &d);
-    case INSN_RETF:         return emu_retf(mon, &d);
-    case INSN_MOV_SS:       return emu_load_ss(mon, &d);
     case INSN_OTHER:
     case INSN_COUNT:        break;
     }

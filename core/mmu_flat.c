@@ -10,6 +10,8 @@
  */
 #include "monitor_internal.h"
 
+/* mmu_ops attach: build the flat tables and point the real CR3 at them
+ * (pt_build).  Cannot fail: monitor memory is the machine's.  Returns 0. */
 static int flat_attach(struct monitor *mon, char *err, size_t errlen)
 {
     (void)err;
@@ -18,6 +20,8 @@ static int flat_attach(struct monitor *mon, char *err, size_t errlen)
     return 0;
 }
 
+/* mmu_ops detach: the flat tables live in monitor memory, which the
+ * machine frees; no host memory of its own to release. */
 static void flat_detach(struct monitor *mon)
 {
     (void)mon;
@@ -34,13 +38,15 @@ static int flat_translate(struct monitor *mon, uint32_t la, bool write, uint32_t
 
 /* SDM Vol. 3A 4.7: the #PF's CR2 is the linear address, here also the
  * guest-physical one.  Outside guest RAM it is MMIO or open bus: do that
- * one access. */
+ * one access.  Inside guest RAM, or in the monitor's region (which every
+ * guest segment ends below), the flat tables map everything there is: a
+ * fault is the monitor's own error, and the VM stops saying so. */
 static enum machine_stop flat_page_fault(struct monitor *mon, int depth)
 {
     uint32_t la = mon->c->exit.cr2;
     if (la < mon->guest_ram || la >= MONITOR_LINEAR) {
-        emu_stop(mon, MACHINE_TRIPLE_FAULT, "monitor: unexpected page fault at 0x%08x, EIP 0x%08x",
-                 la, mon->c->eip);
+        emu_stop(mon, MACHINE_UNSUPPORTED, "monitor: unexpected page fault at 0x%08x, EIP 0x%08x "
+                 "(a monitor bug: the flat tables map all of guest RAM)", la, mon->c->eip);
         return mon->m->stop;
     }
     return pt_step_with_page(mon, la, monitor_outside_ram(mon, la), true, depth);

@@ -54,7 +54,10 @@ struct guest_fault {
 
 /* Exit reasons, for the switch and for --stats. */
 enum mon_exit {
-    MON_EXIT_PRIVILEGED,           /* #GP at the guest's CPL 0: an instruction to emulate */
+    MON_EXIT_PRIVILEGED,           /* #GP at the guest's CPL 0 (or a CPUID, CLI, STI in its
+                                      ring 3): an instruction to emulate */
+    MON_EXIT_PIO,                  /* IN, OUT, INS, OUTS */
+    MON_EXIT_HLT,                  /* HLT */
     MON_EXIT_PAGE_FAULT,           /* #PF: MMIO, or (chapter 3) the shadow page tables */
     MON_EXIT_EXCEPTION,            /* any other exception: the guest's own */
     MON_EXIT_SOFTINT,              /* INT n, INT3, INTO */
@@ -67,7 +70,7 @@ enum mon_insn {
     INSN_CLI, INSN_STI, INSN_HLT, INSN_LGDT, INSN_LIDT, INSN_LLDT, INSN_LTR,
     INSN_MOV_TO_CR, INSN_MOV_FROM_CR, INSN_INVLPG, INSN_CLTS, INSN_LMSW, INSN_WBINVD,
     INSN_IN, INSN_OUT, INSN_INS_OUTS, INSN_IRET, INSN_RETF, INSN_MOV_SS, INSN_RDMSR,
-    INSN_WRMSR, INSN_OTHER, INSN_COUNT,
+    INSN_WRMSR, INSN_CPUID, INSN_OTHER, INSN_COUNT,
 };
 
 /* --stats histogram: instructions between exits, buckets 0, 1, 2-3, 4-7, ... */
@@ -84,7 +87,7 @@ struct monitor {
     const struct mmu_ops *mmu;     /* flat (chapter 2) or shadow (chapter 3) */
     void *mmu_state;               /* the mmu_ops' own */
     struct guest_fault fault;      /* set by an emulation returning EMU_FAULT */
-    enum mon_insn last_insn;       /* the instruction the last emulation handled */
+    enum mon_insn last_insn;       /* the instruction of the current exit (if decoded) */
 
     /* --stats */
     uint64_t exits[MON_EXIT_COUNT];
@@ -144,6 +147,10 @@ enum machine_stop pt_step_with_page(struct monitor *mon, uint32_t la, uint32_t p
 /* Handle the CPU's ring-0 exit at nesting `depth` (0 from machine_run). */
 enum machine_stop monitor_handle_exit(struct monitor *mon, int depth);
 
+/* The guest could not take fault *f while its #DF was being delivered:
+ * stop the VM (MACHINE_TRIPLE_FAULT) with a report.  Returns EMU_STOP. */
+int monitor_triple_fault(struct monitor *mon, const struct guest_fault *f);
+
 /* Physical address for a guest-physical one outside guest RAM: itself for
  * MMIO, open bus for the part the host uses for monitor memory. */
 uint32_t monitor_outside_ram(const struct monitor *mon, uint32_t gpa);
@@ -170,8 +177,23 @@ int shadow_guest_desc(struct monitor *mon, uint16_t sel, uint32_t *lo, uint32_t 
 
 /* --- emulate.c ---------------------------------------------------------------- */
 
-/* Decode the instruction at CS:EIP and emulate it.  Returns enum emu_result. */
-int emu_privileged(struct monitor *mon);
+/* Which instruction a decoded one is, for the exit switch and --stats. */
+enum mon_insn emu_classify(const struct cpu_decoded *d);
+
+/* Emulate d, the privileged instruction (mon->last_insn) that trapped, as
+ * the guest's CPU would at the guest's CPL.  Returns enum emu_result:
+ * EMU_UNKNOWN when its CPU would raise the #GP too, or the monitor does not
+ * emulate it (the CPU's fault then stands). */
+int emu_privileged(struct monitor *mon, const struct cpu_decoded *d);
+
+/* IN, OUT, INS, OUTS (mon->last_insn): if the guest's CPL and virtual IOPL
+ * or its TSS I/O bitmap allow it, perform it on the machine's devices.
+ * Returns enum emu_result (EMU_UNKNOWN: the guest gets the #GP(0)). */
+int emu_pio(struct monitor *mon, const struct cpu_decoded *d);
+
+/* HLT at the guest's CPL 0: halt until an interrupt (EMU_DONE), or stop the
+ * VM if the virtual IF is clear (EMU_STOP); at CPL 3 EMU_UNKNOWN. */
+int emu_hlt(struct monitor *mon, const struct cpu_decoded *d);
 
 /* Stop the VM: one line in the machine's report.  Returns EMU_STOP. */
 int emu_stop(struct monitor *mon, enum machine_stop why, const char *fmt, ...)
@@ -182,7 +204,8 @@ int emu_stop(struct monitor *mon, enum machine_stop why, const char *fmt, ...)
 /* Deliver an event to the guest through its virtual IDT, with the double-
  * and triple-fault rules; the frame returns to the current EIP (the
  * faulting instruction, or the next one for traps and INT n).  Returns
- * EMU_DONE, or EMU_STOP after a triple fault of the guest. */
+ * EMU_DONE, or EMU_STOP after a triple fault of the guest
+ * (monitor_triple_fault) or a handler the monitor cannot run. */
 int reflect_event(struct monitor *mon, enum cpu_event_kind kind, uint8_t vector,
                   bool has_error, uint32_t error);
 

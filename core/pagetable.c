@@ -119,6 +119,8 @@ static bool still_ours(uint32_t now, uint32_t ours)
     return (now & ~(PTE_A | PTE_D)) == (ours & ~(PTE_A | PTE_D));
 }
 
+/* Put back what step_map replaced (the entries still ours, see above) and
+ * make the TLB forget the one-step translation of `la`. */
 static void step_unmap(struct monitor *mon, uint32_t la, const struct step_map *sm)
 {
     if (still_ours(*sm->pte, sm->pte_temp))
@@ -142,10 +144,10 @@ enum machine_stop pt_step_with_page(struct monitor *mon, uint32_t la, uint32_t p
     if (e == CPU_EXIT_RING0 && depth + 1 < MON_MAX_DEPTH) {
         s = monitor_handle_exit(mon, depth + 1);
     } else if (e == CPU_EXIT_RING0) {
-        s = mon->m->stop = MACHINE_TRIPLE_FAULT;
-        snprintf(mon->m->report, sizeof(mon->m->report),
+        emu_stop(mon, MACHINE_UNSUPPORTED,
                  "monitor: one instruction needs more than %d one-step mappings, EIP 0x%08x",
                  MON_MAX_DEPTH, c->eip);
+        s = mon->m->stop;
     } else if (e == CPU_EXIT_REQUEST) {
         s = mon->m->stop;
     }

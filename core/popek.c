@@ -104,6 +104,8 @@ static int popek_guest(const char *path, FILE *out)
     return leaks + (trap.result.stop != MACHINE_EXITED);
 }
 
+/* qsort comparator for the guest paths (char *): by strcmp, so the rows
+ * come in the same order on every run. */
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

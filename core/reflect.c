@@ -16,7 +16,6 @@
  * the VM (the monitor itself carries on, with its state intact).
  */
 #include "monitor_internal.h"
-#include "trace.h"
 
 #define GATE_BYTES 8u
 /* SDM Vol. 3A 6.11, figure 6-2: gate type bits 12:8 of the high dword. */
@@ -31,6 +30,8 @@
 #define DESC_DPL(hi) (((hi) >> 13) & 3u)
 #define DESC_P 0x8000u
 #define DESC_CODE_S 0x1800u        /* S = 1 and type bit 3: a code segment */
+#define DESC_DATA_MASK 0x1a00u     /* S, type bit 3 (code) and bit 1 (writable) */
+#define DESC_DATA_W 0x1200u        /* S = 1, data, writable */
 
 /* An event on its way to the guest. */
 struct event {
@@ -54,6 +55,8 @@ static uint32_t ext_bit(const struct event *ev)
     return ev->kind == EVENT_SOFTINT ? 0 : 1;
 }
 
+/* The fault `vector` with error code `error` (every fault that delivery
+ * itself raises has one: #TS, #NP, #SS, #GP, and #DF's 0). */
 static struct guest_fault fault_of(uint8_t vector, uint32_t error)
 {
     return (struct guest_fault){ .vector = vector, .has_error = true, .error = error };
@@ -95,7 +98,7 @@ static int read_gate(struct monitor *mon, const struct event *ev, struct gate *g
 }
 
 /* SDM Vol. 3A 6.12.1: the handler's segment is a present code segment with
- * DPL <= CPL.  Returns its DPL (the guest's new CPL), or -1 with *f. */
+ * DPL <= CPL.  Returns its DPL (the guest's new CPL: 0 to 3), or -1 with *f. */
 static int handler_cpl(struct monitor *mon, const struct gate *g, uint32_t ext,
                        struct guest_fault *f)
 {
@@ -108,11 +111,31 @@ static int handler_cpl(struct monitor *mon, const struct gate *g, uint32_t ext,
         *f = fault_of(EXC_NP, (g->sel & 0xfffcu) | ext);
         return -1;
     }
-    return DESC_DPL(hi) == 0 ? 0 : 3;
+    return (int)DESC_DPL(hi);
+}
+
+/* SDM Vol. 3A 6.12.1, "stack switch", as bare hardware checks SS0 (seg.c's
+ * seg_check_stack): a null selector is #TS(EXT); one beyond the GDT, with
+ * RPL or DPL other than 0, or not a writable data segment is
+ * #TS(selector + EXT); not present is #SS(selector + EXT).  The checks read
+ * the guest's own descriptor; the real segment is its shadow (absent if it
+ * would reach the monitor: #SS).  Returns 0 with *ss, or -1 with *f. */
+static int check_ss0(struct monitor *mon, uint16_t sel, uint32_t ext, struct seg *ss,
+                     struct guest_fault *f)
+{
+    uint32_t lo, hi, err = (sel & 0xfffcu) | ext;
+    *f = fault_of(EXC_TS, (sel & ~3u) == 0 ? ext : err);
+    if ((sel & ~3u) == 0 || shadow_guest_desc(mon, sel, &lo, &hi) < 0 || (sel & 3u) != 0 ||
+        DESC_DPL(hi) != 0 || (hi & DESC_DATA_MASK) != DESC_DATA_W)
+        return -1;
+    *f = fault_of(EXC_SS, err);
+    if (!(hi & DESC_P) || shadow_gdt_segment(mon, sel, ss) < 0)
+        return -1;
+    return 0;
 }
 
 /* Where the frame goes: the current stack, or the guest TSS's SS0:ESP0
- * when the guest was in its ring 3.  Returns 0 or -1 with *f (#TS). */
+ * when the guest was in its ring 3.  Returns 0 or -1 with *f (#TS, #SS). */
 static int frame_stack(struct monitor *mon, bool switched, uint32_t ext, struct seg *ss,
                        uint32_t *esp, struct guest_fault *f)
 {
@@ -128,8 +151,7 @@ static int frame_stack(struct monitor *mon, bool switched, uint32_t ext, struct 
         glin_fault(mon, glin_read(mon, mon->v.tr.base + TSS_ESP0, esp, 4), f) ||
         glin_fault(mon, glin_read(mon, mon->v.tr.base + TSS_SS0, &sel, 2), f))
         return -1;
-    *f = fault_of(EXC_TS, (sel & 0xfffcu) | ext);
-    return shadow_gdt_segment(mon, sel, ss);
+    return check_ss0(mon, sel, ext, ss, f);
 }
 
 /* Push the frame of figure 6-4 (32-bit) at ss:esp.  Returns 0 or -1 with
@@ -156,7 +178,16 @@ static int push_frame(struct monitor *mon, const struct event *ev, bool switched
     return 0;
 }
 
-/* Deliver once.  Returns 0, or -1 with the fault in *f (no state changed). */
+/* Ring compression has no room for a handler in the guest's ring 1 or 2:
+ * the guest kernel already runs in ring 1.  The VM stops. */
+static int unsupported_ring(struct monitor *mon, const struct event *ev, int cpl)
+{
+    return emu_stop(mon, MACHINE_UNSUPPORTED, "guest handler for vector %u runs in ring %d: "
+                    "ring compression leaves only the guest's rings 0 and 3", ev->vector, cpl);
+}
+
+/* Deliver once.  Returns EMU_DONE, EMU_FAULT with the fault in *f (no
+ * state changed), or EMU_STOP. */
 static int deliver(struct monitor *mon, const struct event *ev, struct guest_fault *f)
 {
     struct cpu *c = mon->c;
@@ -164,16 +195,18 @@ static int deliver(struct monitor *mon, const struct event *ev, struct guest_fau
     struct seg cs, ss;
     uint32_t esp, ext = ext_bit(ev);
     if (read_gate(mon, ev, &g, f) < 0)
-        return -1;
+        return EMU_FAULT;
     int cpl = handler_cpl(mon, &g, ext, f);
+    if (cpl == 1 || cpl == 2)
+        return unsupported_ring(mon, ev, cpl);
     if (cpl < 0 || shadow_gdt_segment(mon, g.sel, &cs) < 0)
-        return -1;
+        return EMU_FAULT;
     bool switched = cpl < mon->v.cpl;
     if (frame_stack(mon, switched, ext, &ss, &esp, f) < 0)
-        return -1;
+        return EMU_FAULT;
     *f = (struct guest_fault){ .vector = EXC_SS, .has_error = true, .error = ext };
     if (push_frame(mon, ev, switched, &ss, &esp, f) < 0)
-        return -1;
+        return EMU_FAULT;
     c->seg[SEG_SS] = ss;
     c->reg[ESP] = esp;
     cpu_load_seg_raw(c, SEG_CS, cs.sel, cs.base, cs.limit, cs.attr);
@@ -185,7 +218,7 @@ static int deliver(struct monitor *mon, const struct event *ev, struct guest_fau
     c->halted = false;
     vcpu_sync_cpl(&mon->v, c);
     mon->reflected++;
-    return 0;
+    return EMU_DONE;
 }
 
 /* SDM Vol. 3A 6.15, table 6-4: contributory exceptions. */
@@ -204,20 +237,30 @@ static bool makes_double(const struct event *first, uint8_t second)
            (first->vector == EXC_PF && second_serious);
 }
 
+/* INT n, INT3 and INTO are traps, so their frame returns past them (the
+ * CPU's exit left EIP there) -- but a fault while delivering one (a gate
+ * of too high a DPL or not present, a bad stack) is a fault of the INT
+ * instruction itself, whose frame points at it (SDM Vol. 3A 6.5,
+ * 6.12.1.1): put EIP back where the CPU found the INT. */
+static void rewind_to_int(struct monitor *mon)
+{
+    mon->c->eip = mon->c->exit.eip;
+}
+
 int reflect_event(struct monitor *mon, enum cpu_event_kind kind, uint8_t vector,
                   bool has_error, uint32_t error)
 {
     struct event ev = { kind, vector, has_error, has_error ? error : 0 };
     struct guest_fault f;
-    while (deliver(mon, &ev, &f) < 0) {
+    int rc;
+    while ((rc = deliver(mon, &ev, &f)) == EMU_FAULT) {
+        if (ev.kind == EVENT_SOFTINT)
+            rewind_to_int(mon);
         if (ev.kind == EVENT_EXCEPTION && ev.vector == EXC_DF)
-            return emu_stop(mon, MACHINE_TRIPLE_FAULT,
-                            "guest triple fault: %s (vector %u) while delivering #DF at EIP 0x%08x",
-                            trace_vector_name(f.vector) ? trace_vector_name(f.vector) : "fault",
-                            f.vector, mon->c->eip);
+            return monitor_triple_fault(mon, &f);
         if (makes_double(&ev, f.vector))
             f = fault_of(EXC_DF, 0);
         ev = (struct event){ EVENT_EXCEPTION, f.vector, f.has_error, f.error };
     }
-    return EMU_DONE;
+    return rc;
 }

@@ -45,12 +45,15 @@
 #define SEL_TI 0x4u                 /* SDM Vol. 3A 3.4.2: 1 = LDT */
 #define GRANULE 4096u               /* G = 1: limit counts 4-KiB units */
 
-/* Base and effective byte limit of a descriptor. */
+/* The 32-bit base of descriptor lo:hi (figure 3-8). */
 static uint32_t desc_base(uint32_t lo, uint32_t hi)
 {
     return (lo >> 16) | ((hi & 0xffu) << 16) | (hi & 0xff000000u);
 }
 
+/* The effective byte limit of descriptor lo:hi: the 20-bit field, in
+ * 4-KiB units with G = 1 (the low 12 bits then all ones, SDM Vol. 3A
+ * 3.4.5). */
 static uint32_t desc_limit(uint32_t lo, uint32_t hi)
 {
     uint32_t raw = (lo & 0xffffu) | (hi & 0x000f0000u);
@@ -90,7 +93,8 @@ static void shadow_desc(uint32_t *lo, uint32_t *hi)
     if (segment && ((*hi & D_DPL_MASK) >> D_DPL_SHIFT) == 0)
         *hi |= 1u << D_DPL_SHIFT;
     if (!segment || expand_down || base >= MONITOR_LINEAR) {
-        *hi &= ~D_P;                /* loading it is #NP (SDM Vol. 3A 5.4.1: after the DPL checks) */
+        *hi &= ~D_P;                /* loading it is #NP, after the privilege checks
+                                       (SDM Vol. 2B MOV; Vol. 3A 6.15, interrupt 11) */
         return;
     }
     uint32_t room = MONITOR_LINEAR - 1 - base;

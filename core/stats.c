@@ -13,6 +13,8 @@
 
 static const char *const exit_names[MON_EXIT_COUNT] = {
     [MON_EXIT_PRIVILEGED] = "privileged",
+    [MON_EXIT_PIO] = "pio",
+    [MON_EXIT_HLT] = "hlt",
     [MON_EXIT_PAGE_FAULT] = "page-fault",
     [MON_EXIT_EXCEPTION] = "exception",
     [MON_EXIT_SOFTINT] = "int-n",
@@ -27,6 +29,7 @@ static const char *const insn_names[INSN_COUNT] = {
     [INSN_WBINVD] = "wbinvd", [INSN_IN] = "in", [INSN_OUT] = "out",
     [INSN_INS_OUTS] = "ins-outs", [INSN_IRET] = "iret", [INSN_RETF] = "retf",
     [INSN_MOV_SS] = "mov-ss", [INSN_RDMSR] = "rdmsr", [INSN_WRMSR] = "wrmsr",
+    [INSN_CPUID] = "cpuid",
     [INSN_OTHER] = "not-emulated",
 };
 

@@ -7,7 +7,9 @@
  * RPL 0 wherever the monitor writes a selector for it (interrupt frames).
  * And EFLAGS: the real IOPL is always 0, so that IN, OUT, CLI and STI fault
  * at CPL 1 and reach the monitor, while the guest keeps its own IOPL and IF
- * here.  The real IF is always 1, as under any real monitor: interrupts
+ * here.  In the guest's ring 3 they fault too, whatever IOPL the guest
+ * gave it, and the monitor applies the guest's IOPL itself (emulate.c):
+ * a real IOPL of 3 there would let ring 3 clear the real IF.  The real IF is always 1, as under any real monitor: interrupts
  * belong to the monitor first.  It keeps the guest's devices from
  * interrupting while the virtual IF is clear by holding the CPU's INTR pin
  * low (machine_hold_intr, see monitor.c).  The price is the lesson of
@@ -28,6 +30,7 @@ void vcpu_init(struct vcpu *v, struct cpu *c)
         .cr0 = c->cr0, .cr2 = c->cr2, .cr3 = c->cr3, .cr4 = c->cr4,
         .gdtr = c->gdtr, .idtr = c->idtr,
         .ldtr = c->seg[SEG_LDTR], .tr = c->seg[SEG_TR],
+        .misc_features = c->misc_features,
     };
     vcpu_sync_cpl(v, c);
 }

@@ -29,6 +29,8 @@ struct vcpu {
     uint32_t cr0, cr2, cr3, cr4;   /* the guest's control registers (none reach the CPU) */
     struct dtr gdtr, idtr;         /* the guest's tables, guest-physical addresses */
     struct seg ldtr, tr;           /* as LLDT/LTR loaded them from the guest's GDT */
+    uint32_t misc_features;        /* MSR 140h as the guest wrote it: CPUID faulting for its
+                                      ring 3 (the real one is the monitor's, always on) */
 };
 
 /* Start from the state the CPU holds after the Multiboot loader ran. */

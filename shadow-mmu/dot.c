@@ -11,8 +11,11 @@
  * Page tables have 1024 entries, so each table is drawn as runs: entries
  * in a row that map consecutive frames with the same flags are one line
  * ("0-1023 -> 0x00000000.. P W").  Everything printed is guest state or
- * monitor-memory offsets, never host pointers: the same guest state gives
- * the same bytes, which is what lets a golden file test it.
+ * physical addresses of monitor memory, never host pointers, so the same
+ * run gives the same bytes, which is what lets a golden file test it.  The
+ * shadow's addresses are not the guest's doing alone, though: they depend
+ * on where monitor memory starts (after guest RAM: --mem) and on the order
+ * the pool handed out pages (the order the guest touched them).
  */
 #include <inttypes.h>
 
@@ -27,8 +30,9 @@ struct table {
     uint32_t e[SPT_ENTRIES];
 };
 
-/* Flags of an entry as letters (SDM Vol. 3A 4.3, figures 4-4 and 4-5: a
- * PDE's D bit only means something when it maps a 4-MiB page). */
+/* Flags of an entry as letters (SDM Vol. 3A 4.3, figure 4-4, tables 4-4 to
+ * 4-6: a PDE's D bit only means something when it maps a 4-MiB page; in a
+ * PDE that names a page table, bit 6 is ignored). */
 static const char *flags(uint32_t e, bool pde)
 {
     static char buf[24];

@@ -20,8 +20,6 @@
  */
 #include "spt_internal.h"
 
-#define MONITOR_PDE_INDEX (MONITOR_LINEAR >> PAGING_PDE_SHIFT)
-
 /* SDM Vol. 3A 6.15: #PF pushes an error code; CR2 holds the address (4.7). */
 static enum machine_stop true_fault(struct monitor *mon, uint32_t la, uint32_t error)
 {
@@ -78,7 +76,7 @@ static void fill_entry(struct monitor *mon, uint32_t la, const struct spt_walk *
     uint32_t *pt = spt_page_ptr(mon, spt_page_index(mon, pde));
     pt[(la >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK] = shadow_pte(mon, w, access);
     s->stats.fills++;
-    cpu_tlb_flush_page(mon->c, la);  /* SDM Vol. 3A 4.10.4.2: as a #PF would */
+    cpu_tlb_flush_page(mon->c, la);  /* SDM Vol. 3A 4.10.4.1: as a #PF would */
 }
 
 enum machine_stop spt_page_fault(struct monitor *mon, int depth)

@@ -19,8 +19,6 @@
 
 #include "spt_internal.h"
 
-#define MONITOR_PDE_INDEX (MONITOR_LINEAR >> PAGING_PDE_SHIFT)
-
 uint32_t *spt_page_ptr(struct monitor *mon, uint32_t i)
 {
     return mon_ptr(mon, mon->pool_off + i * SPT_PAGE);
@@ -53,6 +51,7 @@ void spt_pt_free(struct monitor *mon, uint32_t i)
 {
     struct spt *s = spt_of(mon);
     struct spt_page *p = &s->pages[i];
+    spt_tlb_drop_table(mon, i);    /* the CPU may still use what it cached from it */
     spt_page_ptr(mon, s->roots[p->root].pd_page)[p->pdi] = 0;
     if (!p->large)
         spt_untrack(mon, p->src);
@@ -89,21 +88,23 @@ static int find_free(const struct spt *s)
     return -1;
 }
 
-/* Make room: drop the least recently used other root, or else empty the
- * current one (its faults refill it).  Returns 0, or -1 if nothing is left. */
+/* Make room: drop the least recently used other root (an eviction), or
+ * else empty the current one (its faults refill it; counted as pool_full).
+ * Returns 0, or -1 if nothing is left. */
 static int reclaim(struct monitor *mon)
 {
     struct spt *s = spt_of(mon);
     int victim = lru_victim(s);
-    s->stats.evictions++;
     if (victim >= 0) {
         root_drop(mon, victim);
+        s->stats.evictions++;
         return 0;
     }
     if (s->current == SPT_NO_ROOT)
         return -1;
+    s->stats.pool_full++;
     spt_root_clear(mon, s->current);
-    cpu_tlb_flush(mon->c);         /* the CPU may cache what we just unmapped */
+    spt_tlb_flush(mon);            /* the CPU may cache what we just unmapped */
     return find_free(s) >= 0 ? 0 : -1;
 }
 
@@ -127,7 +128,7 @@ static void load_cr3(struct monitor *mon, int r)
     s->roots[r].last_use = ++s->clock;
     s->current = r;
     mon->c->cr3 = spt_page_phys(mon, s->roots[r].pd_page);
-    cpu_tlb_flush(mon->c);
+    spt_tlb_flush(mon);
 }
 
 /* A free root slot, evicting the least recently used one if needed. */
@@ -182,7 +183,7 @@ void spt_paging_off(struct monitor *mon)
 {
     spt_of(mon)->current = SPT_NO_ROOT;
     mon->c->cr3 = pt_flat_cr3(mon);
-    cpu_tlb_flush(mon->c);
+    spt_tlb_flush(mon);
 }
 
 int spt_roots_flush(struct monitor *mon)

@@ -13,7 +13,7 @@
  *
  *   MOV to CR0 / CR3 / CR4  switch shadow roots (pool.c), or drop them
  *   #PF exit               hidden or true fault (fill.c)
- *   INVLPG                 forget one page, in the shadow and in the TLB
+ *   INVLPG                 forget one page (or a 4-MiB one), in the shadow and in the TLB
  *   the monitor's own accesses to guest memory: the guest's walk (walk.c)
  *
  * Until the guest sets CR0.PG, the flat tables of chapter 2 are used.
@@ -25,6 +25,8 @@
 
 #define SPT_MIN_PAGES 16           /* a directory and a few tables, at the very least */
 
+/* Free the shadow MMU's bookkeeping (a half-built one too, from a failed
+ * attach).  The shadow pages themselves are monitor memory: nothing to free. */
 static void spt_detach(struct monitor *mon)
 {
     struct spt *s = spt_of(mon);
@@ -32,6 +34,7 @@ static void spt_detach(struct monitor *mon)
         return;
     free(s->pages);
     free(s->track);
+    free(s->rw_left);
     free(s);
     mon->mmu_state = NULL;
 }
@@ -46,6 +49,7 @@ static int spt_attach(struct monitor *mon, char *err, size_t errlen)
     if (!s)
         goto nomem;
     s->current = SPT_NO_ROOT;
+    s->epoch = 1;
     s->npages = (MONITOR_BYTES - mon->pool_off) / SPT_PAGE;
     s->nframes = mon->guest_ram / SPT_PAGE;
     if (s->npages < SPT_MIN_PAGES) {
@@ -56,7 +60,8 @@ static int spt_attach(struct monitor *mon, char *err, size_t errlen)
     }
     s->pages = calloc(s->npages, sizeof(*s->pages));
     s->track = calloc(s->nframes, sizeof(*s->track));
-    if (!s->pages || !s->track)
+    s->rw_left = calloc(s->nframes, sizeof(*s->rw_left));
+    if (!s->pages || !s->track || !s->rw_left)
         goto nomem;
     return 0;
 nomem:
@@ -94,10 +99,16 @@ static int pool_exhausted(struct monitor *mon)
 }
 
 /*
- * SDM Vol. 3A 4.10.4.1: MOV to CR3 invalidates the TLB; changing CR0.PG,
- * CR0.WP, CR4.PSE or CR4.PGE invalidates it all.  For the shadow: CR3
- * selects a root; PG on/off moves between the roots and the flat tables;
- * WP, PSE and PGE change what every shadow entry should be, so all roots go.
+ * SDM Vol. 3A 4.10.4.1: MOV to CR3 invalidates the TLB's non-global
+ * entries; MOV to CR4 that changes PGE and MOV to CR0 that clears PG
+ * invalidate all of them.  For the shadow: CR3 selects a root; PG on/off
+ * moves between the roots and the flat tables.  Changing CR0.WP or
+ * CR4.PSE invalidates nothing on the hardware (the TLB keeps R/W, not the
+ * verdict, 4.10.2.2), but every shadow entry was derived with them -- WP
+ * decides what a supervisor write may do, PSE what a PDE means -- so, like
+ * a PGE change, they drop all roots, and the TLB with them: more than the
+ * hardware invalidates, which the SDM allows (4.10.4.1: the processor is
+ * always free to invalidate more).
  */
 static int spt_write_cr(struct monitor *mon, int cr, uint32_t old)
 {
@@ -116,21 +127,27 @@ static int spt_write_cr(struct monitor *mon, int cr, uint32_t old)
     return rc < 0 ? pool_exhausted(mon) : EMU_DONE;
 }
 
-/* SDM Vol. 2A INVLPG: the translation of the page goes; for a 4-MiB guest
- * page all of it, which the shadow holds as 4-KiB pieces the CPU may have
- * cached separately, so then the whole TLB goes. */
+/* SDM Vol. 3A 4.10.4.1, Vol. 2A INVLPG: the translation of the page goes,
+ * from the shadow and from the TLB; if the TLB may hold pieces of a 4-MiB
+ * guest page there (the shadow's table for it is one, or was: the decision
+ * follows what was cached, not the guest's PDE now), all of them go, and
+ * since the CPU cached them as unrelated 4-KiB pages, the whole TLB goes. */
 static void spt_invlpg(struct monitor *mon, uint32_t la)
 {
     struct spt *s = spt_of(mon);
-    struct spt_walk w;
+    uint32_t pdi = la >> PAGING_PDE_SHIFT, pti = (la >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK;
     s->stats.invlpgs++;
     if (s->current == SPT_NO_ROOT)
+        return;                    /* the flat tables never change */
+    if (pdi == MONITOR_PDE_INDEX) {
+        cpu_tlb_flush_page(mon->c, la);
         return;
-    uint32_t pde = spt_page_ptr(mon, s->roots[s->current].pd_page)[la >> PAGING_PDE_SHIFT];
-    if (la < MONITOR_LINEAR && (pde & PTE_P))
-        spt_page_ptr(mon, spt_page_index(mon, pde))[(la >> PAGING_PTE_SHIFT) & PAGING_INDEX_MASK] = 0;
-    if (spt_walk_peek(mon, la, &w) == 0 && w.large)
-        cpu_tlb_flush(mon->c);
+    }
+    uint32_t pde = spt_page_ptr(mon, s->roots[s->current].pd_page)[pdi];
+    if (pde & PTE_P)
+        spt_page_ptr(mon, spt_page_index(mon, pde))[pti] = 0;
+    if (spt_tlb_may_hold_large(mon, pdi))
+        spt_tlb_flush(mon);
     else
         cpu_tlb_flush_page(mon->c, la);
 }
@@ -149,7 +166,7 @@ static void spt_print_stats(struct monitor *mon, FILE *out)
         { "hidden-faults", st.hidden_faults }, { "true-faults", st.true_faults },
         { "fills", st.fills }, { "pt-writes", st.pt_writes }, { "mmio-faults", st.mmio_faults },
         { "cache-hits", st.cache_hits }, { "cache-misses", st.cache_misses },
-        { "invlpgs", st.invlpgs }, { "evictions", st.evictions },
+        { "invlpgs", st.invlpgs }, { "evictions", st.evictions }, { "pool-full", st.pool_full },
     };
     for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++)
         fprintf(out, "stats: spt %-14s %" PRIu64 "\n", rows[k].name, rows[k].n);

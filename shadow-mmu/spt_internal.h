@@ -9,6 +9,7 @@
  *   pool.c   shadow pages in monitor memory, and the cache of shadow roots
  *   fill.c   a #PF exit: hidden fault (fill the shadow) or true fault (reflect)
  *   track.c  guest page tables are write-protected: emulate writes, resync
+ *   tlb.c    what the CPU's TLB may still hold after the shadow dropped it
  *   spt.c    the mmu_ops table: attach, CR0/CR3/CR4, INVLPG, statistics
  *   dot.c    `trapeze mmu-dot`: both sets of tables as a Graphviz picture
  */
@@ -24,6 +25,7 @@
 #define SPT_ENTRIES PAGING_ENTRIES
 #define SPT_ROOTS 8                /* shadow page directories kept for guest CR3 values */
 #define SPT_NO_ROOT (-1)
+#define MONITOR_PDE_INDEX (MONITOR_LINEAR >> PAGING_PDE_SHIFT)   /* the monitor's, in every root */
 
 /* What a page of the shadow pool holds. */
 enum spt_role { SPT_FREE, SPT_PD, SPT_PT };
@@ -55,6 +57,11 @@ struct spt {
     int current;                   /* the root CR3 points at, or SPT_NO_ROOT (paging off) */
     uint64_t clock;
     struct spt_stats stats;
+    /* What the CPU's TLB may hold that the shadow no longer says (tlb.c):
+     * notes stamped with the epoch, which each full TLB flush advances. */
+    uint32_t epoch;                /* starts at 1; 0 in a note means never */
+    uint32_t large_left[SPT_ENTRIES];  /* per directory slot: a 4-MiB table was dropped */
+    uint32_t *rw_left;             /* per guest frame: a writable shadow PTE was dropped */
 };
 
 /* The guest's translation of one linear address (walk.c). */
@@ -97,8 +104,12 @@ uint32_t spt_page_phys(struct monitor *mon, uint32_t i);
 /* Pool index of the page at physical address pa (which must be a pool page). */
 uint32_t spt_page_index(struct monitor *mon, uint32_t pa);
 
-/* A zeroed pool page for `role`, evicting other roots' tables if the pool
- * is full.  Returns its index, or -1 if even that found nothing. */
+/* A zeroed pool page for `role`.  If the pool is full it drops the least
+ * recently used root other than the current one; if there is none, it
+ * empties the current root's tables (not its directory: the faults that
+ * follow refill them), so a pointer into one of those tables is stale
+ * after this call.  Returns the page's index, or -1 if even that found
+ * nothing. */
 int spt_page_alloc(struct monitor *mon, enum spt_role role);
 
 /* Free shadow page table i: unlink it from its directory, untrack its source. */
@@ -119,10 +130,35 @@ int spt_roots_flush(struct monitor *mon);
 /* Drop all shadow tables of root r (the directory stays, empty). */
 void spt_root_clear(struct monitor *mon, int r);
 
+/* --- tlb.c -------------------------------------------------------------------- */
+
+/* Flush the CPU's whole TLB (non-global and global: the shadow never sets
+ * G) and forget every note below. */
+void spt_tlb_flush(struct monitor *mon);
+
+/* Clear shadow PTE *pte without flushing it from the TLB, noting its frame
+ * if the CPU may have cached it writable. */
+void spt_tlb_drop_pte(struct monitor *mon, uint32_t *pte);
+
+/* Every entry of shadow page table i (pool index) is about to go, or the
+ * table itself: clear them as spt_tlb_drop_pte, and note the table's
+ * directory slot if it held a 4-MiB guest page. */
+void spt_tlb_drop_table(struct monitor *mon, uint32_t i);
+
+/* May the TLB hold 4-KiB pieces of a 4-MiB guest page under directory slot
+ * pdi of the current root (its shadow table is one, or one was dropped
+ * since the last full flush)? */
+bool spt_tlb_may_hold_large(struct monitor *mon, uint32_t pdi);
+
+/* May the TLB hold a writable translation of guest frame `frame` whose
+ * shadow PTE is gone (dropped since the last full flush)? */
+bool spt_tlb_may_write(const struct monitor *mon, uint32_t frame);
+
 /* --- track.c ------------------------------------------------------------------ */
 
 /* Guest frame `frame` (a page number) is now a source of shadow tables:
- * count it, and write-protect every shadow mapping of it. */
+ * count it; the first time, write-protect every shadow mapping of it and
+ * flush the TLB if it may hold a writable translation of it. */
 void spt_track(struct monitor *mon, uint32_t frame);
 void spt_untrack(struct monitor *mon, uint32_t frame);
 bool spt_tracked(const struct monitor *mon, uint32_t frame);

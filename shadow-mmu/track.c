@@ -15,13 +15,11 @@
  *
  * The CPU's TLB is deliberately left alone: a translation it already
  * cached stays until the guest executes INVLPG or writes CR3, exactly as
- * on bare hardware (SDM Vol. 3A 4.10.4: software must invalidate).
+ * on bare hardware (SDM Vol. 3A 4.10.4: software must invalidate).  What
+ * that leaves behind is noted by tlb.c, and matters here once: when a
+ * frame starts to be tracked, no writable translation of it may survive.
  */
-#include <string.h>
-
 #include "spt_internal.h"
-
-#define MONITOR_PDE_INDEX (MONITOR_LINEAR >> PAGING_PDE_SHIFT)
 
 bool spt_tracked(const struct monitor *mon, uint32_t frame)
 {
@@ -49,14 +47,19 @@ static bool write_protect(struct monitor *mon, uint32_t frame)
 }
 
 /* The first time a frame becomes a source it loses every writable mapping,
- * and the CPU must forget any writable translation it cached for it. */
+ * and the CPU must forget any writable translation it cached for it: one
+ * from a shadow PTE just write-protected, or one whose shadow PTE was
+ * dropped while the TLB kept it (tlb.c). */
 void spt_track(struct monitor *mon, uint32_t frame)
 {
     struct spt *s = spt_of(mon);
     if (frame >= s->nframes)
         return;                    /* outside guest RAM: the guest cannot write it */
-    if (s->track[frame]++ == 0 && write_protect(mon, frame))
-        cpu_tlb_flush(mon->c);
+    if (s->track[frame]++ != 0)
+        return;
+    bool protected = write_protect(mon, frame);
+    if (protected || spt_tlb_may_write(mon, frame))
+        spt_tlb_flush(mon);
 }
 
 /* Back to an ordinary page: its read-only mappings become writable again
@@ -89,7 +92,7 @@ void spt_entry_changed(struct monitor *mon, uint32_t frame, uint32_t index)
     pde_changed(mon, frame, index);
     for (uint32_t i = 0; i < s->npages; i++)
         if (s->pages[i].role == SPT_PT && !s->pages[i].large && s->pages[i].src == frame)
-            spt_page_ptr(mon, i)[index] = 0;
+            spt_tlb_drop_pte(mon, &spt_page_ptr(mon, i)[index]);
 }
 
 void spt_frame_changed(struct monitor *mon, uint32_t frame)
@@ -100,7 +103,7 @@ void spt_frame_changed(struct monitor *mon, uint32_t frame)
             spt_root_clear(mon, r);
     for (uint32_t i = 0; i < s->npages; i++)
         if (s->pages[i].role == SPT_PT && !s->pages[i].large && s->pages[i].src == frame)
-            memset(spt_page_ptr(mon, i), 0, SPT_PAGE);
+            spt_tlb_drop_table(mon, i);
 }
 
 enum machine_stop spt_emulate_pt_write(struct monitor *mon, uint32_t la, const struct spt_walk *w,

@@ -23,9 +23,11 @@ uint32_t spt_guest_entry(struct monitor *mon, uint32_t gpa)
     return mon->c->bus.mmio_read(mon->c->bus.opaque, gpa, 4);
 }
 
-/* SDM Vol. 3A 4.3, figure 4-2: CR3 names the directory, bits 31:22 of the
- * address index it, bits 21:12 index the table a 4-KiB PDE names; with
- * CR4.PSE a PDE with PS = 1 maps 4 MiB itself (bits 21:13 reserved). */
+/* SDM Vol. 3A 4.3, figures 4-2 and 4-3: CR3 names the directory, bits
+ * 31:22 of the address index it, bits 21:12 index the table a 4-KiB PDE
+ * names (figure 4-2); with CR4.PSE a PDE with PS = 1 maps 4 MiB itself,
+ * bits 21:0 being the offset (figure 4-3; table 4-4: its bits 21:13 are
+ * reserved when physical addresses have 32 bits). */
 static int walk_tables(struct monitor *mon, uint32_t la, struct spt_walk *w)
 {
     *w = (struct spt_walk){ 0 };

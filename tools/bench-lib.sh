@@ -28,3 +28,29 @@ median_ms() {
 bench_line() {
   printf 'BENCH\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5"
 }
+
+# marginal A B N: (B - A) / (N - 1), two decimals: what one more iteration
+# adds, from a run of 1 iteration (A) and one of N (B).  Boot and report,
+# the same in both runs, cancel out.
+marginal() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f\n", (b - a) / (n - 1) }'; }
+
+# marginal_ns_per_iter RUNS N CMD...: host ns one more iteration costs.
+# Times `CMD iters=1` and `CMD iters=N` RUNS times each (the median of
+# each), and prints (t(N) - t(1)) / (N - 1), one decimal.  When start-up
+# noise is larger than the whole loop the difference can come out
+# negative: then it prints 0.0, and on stderr a note to raise N.
+marginal_ns_per_iter() {
+  local runs=$1 n=$2 t1 tn
+  shift 2
+  t1=$(median_ms "$runs" "$@" iters=1)
+  tn=$(median_ms "$runs" "$@" iters="$n")
+  awk -v a="$t1" -v b="$tn" -v n="$n" -v what="$*" 'BEGIN {
+      ns = (b - a) * 1e6 / (n - 1)
+      if (ns < 0) {
+          printf "note: %s: %d iterations took less than 1 (%.3f ms < %.3f ms): noise; " \
+                 "0 printed, raise the iteration count\n", what, n, b, a > "/dev/stderr"
+          ns = 0
+      }
+      printf "%.1f\n", ns
+  }'
+}

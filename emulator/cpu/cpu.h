@@ -100,6 +100,18 @@ struct dtr {
     uint16_t limit;
 };
 
+/*
+ * CPUID faulting (SDM Vol. 4, the MSRs of processors from the Ivy Bridge
+ * microarchitecture on; Intel's FlexMigration application note, 2.3.2):
+ * MSR_PLATFORM_INFO bit 31 (read-only) says the processor has it, and
+ * MSR_MISC_FEATURES_ENABLES bit 0 turns it on: CPUID at CPL > 0 then raises
+ * #GP(0) instead of executing.  What makes CPUID trappable by a monitor.
+ */
+#define MSR_PLATFORM_INFO            0xceu
+#define MSR_MISC_FEATURES_ENABLES    0x140u
+#define PLATFORM_INFO_CPUID_FAULTING (1u << 31)
+#define MISC_FEATURES_CPUID_FAULTING (1u << 0)
+
 /* SDM Vol. 3A 6.3.1: exception vectors. */
 enum {
     EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
@@ -196,6 +208,7 @@ struct cpu {
     uint32_t dr[8];
     uint32_t sysenter_cs, sysenter_esp, sysenter_eip;   /* MSRs 174h-176h */
     uint32_t apic_base;           /* IA32_APIC_BASE, MSR 1Bh */
+    uint32_t misc_features;       /* MSR_MISC_FEATURES_ENABLES, MSR 140h (CPUID faulting) */
     int cpl;                      /* current privilege level, SDM 3A 5.5: the RPL of CS */
 
     /* --- time and run state --------------------------------------------- */

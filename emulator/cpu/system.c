@@ -424,6 +424,7 @@ static uint32_t *msr_field(struct cpu *c, uint32_t msr)
     case MSR_SYSENTER_CS: return &c->sysenter_cs;
     case MSR_SYSENTER_ESP: return &c->sysenter_esp;
     case MSR_SYSENTER_EIP: return &c->sysenter_eip;
+    case MSR_MISC_FEATURES_ENABLES: return &c->misc_features;
     default: return NULL;
     }
 }
@@ -436,6 +437,8 @@ void sys_rdmsr(struct cpu *c)
     uint32_t *f = msr_field(c, msr);
     if (msr == MSR_TSC)
         set_edx_eax(c, tsc_value(c));
+    else if (msr == MSR_PLATFORM_INFO)    /* read-only: only the CPUID-faulting bit is modelled */
+        set_edx_eax(c, PLATFORM_INFO_CPUID_FAULTING);
     else if (f)
         set_edx_eax(c, *f);
     else
@@ -450,6 +453,8 @@ void sys_wrmsr(struct cpu *c)
     uint32_t *f = msr_field(c, msr);
     if (msr == MSR_TSC)
         c->tsc_offset = edx_eax(c) - cpu_vtime(c);
+    else if (msr == MSR_MISC_FEATURES_ENABLES && edx_eax(c) & ~(uint64_t)MISC_FEATURES_CPUID_FAULTING)
+        cpu_raise_gp(c, 0);                /* a reserved bit (we model bit 0 only) */
     else if (f)
         *f = c->reg[EAX];
     else
@@ -489,9 +494,14 @@ void sys_rdtsc(struct cpu *c)
 #define CPUID_FEATURES (CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_APIC | \
                         CPUID_PGE | CPUID_CMOV)
 
-/* CPUID: leaf 0 and 1 as documented above, zeros otherwise. */
+/* CPUID: leaf 0 and 1 as documented above, zeros otherwise.  With CPUID
+ * faulting enabled (MSR 140h bit 0, see cpu.h) it is #GP(0) at CPL > 0,
+ * virtual-8086 mode included (CPL 3). */
 void sys_cpuid(struct cpu *c)
 {
+    bool outer = (c->eflags & FLAG_VM) || (cpu_protected(c) && c->cpl != 0);
+    if ((c->misc_features & MISC_FEATURES_CPUID_FAULTING) && outer)
+        cpu_raise_gp(c, 0);
     uint32_t leaf = c->reg[EAX];
     c->reg[EAX] = c->reg[EBX] = c->reg[ECX] = c->reg[EDX] = 0;
     if (leaf == 0) {

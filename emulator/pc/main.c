@@ -50,8 +50,8 @@ enum {
 
 enum opt_id {
     OPT_MEM, OPT_HDA, OPT_HDB, OPT_SERIAL, OPT_INPUT, OPT_MAX_INSNS, OPT_STATS,
-    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_ENGINE, OPT_MODE, OPT_ADDR,
-    OPT_HELP,
+    OPT_TRACE, OPT_GDB, OPT_VGA, OPT_REALTIME, OPT_MODULE, OPT_ENGINE, OPT_MODE, OPT_MMU,
+    OPT_ADDR, OPT_HELP,
 };
 
 /* One row per option: the parser and `--help` both read this table. */
@@ -78,9 +78,12 @@ static const struct option_row {
 #ifdef TRAPEZE_HAVE_SHADOW
     { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the monitor does "
                                      "(chapter 2, with chapter 3's shadow page tables)" },
+    { "mmu", "flat|shadow", OPT_MMU, "--mode trap: chapter 2's flat memory map (no guest paging) "
+                                     "or chapter 3's shadow page tables (default)" },
     { "addr", "VA", OPT_ADDR, "mmu-dot only: draw this guest-virtual address's path (repeatable)" },
 #elif defined(TRAPEZE_HAVE_CORE)
     { "mode", "bare|trap", OPT_MODE, "bare: the CPU owns ring 0; trap: the chapter-2 monitor does" },
+    { "mmu", "flat", OPT_MMU, "--mode trap: chapter 2's flat memory map (the only one built)" },
 #endif
     { "help", NULL, OPT_HELP, "show this help" },
 };
@@ -99,6 +102,7 @@ struct run_args {
     bool stats, vga, help;
 #ifdef TRAPEZE_HAVE_CORE
     enum vm_mode mode;
+    const struct mmu_ops *mmu;     /* --mmu, or NULL: the default */
 #endif
     bool dot;                      /* mmu-dot: print the page-table picture at the end */
     uint32_t addrs[16];            /* mmu-dot --addr */
@@ -170,6 +174,27 @@ static int add_module(struct run_args *a, char *spec)
     return 0;
 }
 
+#ifdef TRAPEZE_HAVE_CORE
+/* The memory maps --mmu can choose, by their names. */
+static const struct mmu_ops *const mmus[] = {
+    &mmu_flat_ops,
+#ifdef TRAPEZE_HAVE_SHADOW
+    &spt_mmu_ops,
+#endif
+};
+
+/* --mmu NAME.  Returns 0, or STATUS_USAGE if no built MMU has that name. */
+static int choose_mmu(struct run_args *a, const char *v)
+{
+    for (size_t k = 0; k < sizeof(mmus) / sizeof(mmus[0]); k++)
+        if (strcmp(v, mmus[k]->name) == 0) {
+            a->mmu = mmus[k];
+            return 0;
+        }
+    return complain("--mmu %s: not a memory map this build has (see 'trapeze run --help')", v);
+}
+#endif
+
 /* Open an output file for the serial port (stdio: our stdout). */
 static int open_serial(struct run_args *a, const char *v)
 {
@@ -220,6 +245,11 @@ static int apply_option(struct run_args *a, enum opt_id id, char *v)
 #ifdef TRAPEZE_HAVE_CORE
         if (vm_parse_mode(v, &a->mode) < 0)
             return complain("--mode %s: not bare or trap", v);
+#endif
+        return 0;
+    case OPT_MMU:
+#ifdef TRAPEZE_HAVE_CORE
+        return choose_mmu(a, v);
 #endif
         return 0;
     case OPT_ADDR:
@@ -295,6 +325,10 @@ static int parse_run_args(struct run_args *a, int argc, char **argv)
     }
     if (!a->kernel && !a->help)
         return complain("no kernel given (try 'trapeze run --help')");
+#ifdef TRAPEZE_HAVE_CORE
+    if (a->mmu && a->mode != VM_TRAP)
+        return complain("--mmu needs --mode trap: bare hardware maps memory itself");
+#endif
     return 0;
 }
 
@@ -319,7 +353,8 @@ static void run_usage(FILE *out)
           "  6       instruction budget (--max-insns) exhausted\n"
           "  8       guest halted forever (HLT with interrupts off or nothing to wake it)\n"
           "  10      the guest requested a reset\n"
-          "  12      the monitor cannot run what the guest did (--mode trap: paging)\n", out);
+          "  12      --mode trap: the monitor cannot run what the guest did (paging without\n"
+          "          chapter 3, a ring-1 handler) or stopped on an error of its own\n", out);
 }
 
 /* --- running --------------------------------------------------------------------- */
@@ -404,6 +439,8 @@ static int boot(struct run_args *a)
     struct monitor *mon = NULL;
 #ifdef TRAPEZE_HAVE_CORE
     vm_config(&a->cfg, a->mode);
+    if (a->mmu)
+        vm_use_mmu(a->mmu);
 #endif
     if (machine_init(m, &a->cfg, err, sizeof(err)) < 0) {
         complain("%s", err);
@@ -459,8 +496,8 @@ static int cmd_mmu_dot(int argc, char **argv)
               "stops it early), then prints its page tables, their shadow and the path of\n"
               "each --addr as a Graphviz digraph on stdout (dot -Tsvg).\n", stdout);
         run_usage(stdout);
-    } else if (status == 0 && a.mode != VM_TRAP) {
-        status = complain("mmu-dot needs --mode trap: bare hardware has no shadow page tables");
+    } else if (status == 0 && (a.mode != VM_TRAP || (a.mmu && a.mmu != &spt_mmu_ops))) {
+        status = complain("mmu-dot needs --mode trap and shadow page tables");
     } else if (status == 0) {
         status = boot(&a);
     }

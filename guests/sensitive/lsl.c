@@ -4,6 +4,12 @@
  * Monitors that live in the top of the guest's address space (VMware's did)
  * shrink the guest's segment limits to keep it out; LSL reveals the truncated
  * limit.  LSL returns the limit in bytes, already scaled by G (SDM Vol. 2A LSL).
+ *
+ * The small segment is a new GDT entry, and the kernel reloads GDTR after
+ * writing it.  Hardware does not need that (LSL reads the table in memory),
+ * but a monitor that copies the GDT only at LGDT (chapter 2's shadow GDT,
+ * core/README.md) would otherwise answer from a stale copy, and the row
+ * would show that instead of what LSL itself reveals.
  */
 #include "desc.h"
 #include "kprintf.h"
@@ -22,9 +28,17 @@ static uint32_t lsl(uint16_t sel, bool *ok)
     return limit;
 }
 
+/* LGDT of the runtime's own table (desc.h), after an edit. */
+static void gdt_reload(void)
+{
+    struct table_reg r = { sizeof(gdt) - 1, (uint32_t)gdt };
+    __asm__ volatile("lgdt %0" : : "m"(r) : "memory");
+}
+
 int main(void)
 {
     gdt_set(GDT_FIRST_FREE, 0, SMALL_LIMIT, SEG_P | SEG_S | SEG_DATA_RW, SEG_DB);
+    gdt_reload();
     bool ok;
     uint32_t kdata = lsl(SEL_KDATA, &ok);
     observe_bool("lsl_kdata_ok", ok);

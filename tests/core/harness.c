@@ -56,6 +56,29 @@ uint32_t vmtest_word(const struct vmtest *t, uint32_t gpa)
     return v;
 }
 
+void vmtest_set_word(struct vmtest *t, uint32_t gpa, uint32_t v)
+{
+    memcpy(t->m->ram + gpa, &v, sizeof(v));
+}
+
+void vmtest_run_both(struct vmtest *bare, struct vmtest *trap, const char *name, uint64_t max_insns,
+                     enum machine_stop expected)
+{
+    vmtest_boot(bare, name, VM_BARE, max_insns);
+    vmtest_boot(trap, name, VM_TRAP, max_insns);
+    enum machine_stop b = vmtest_run(bare), t = vmtest_run(trap);
+    cr_assert_eq(b, expected, "%s bare: stopped %d, expected %d: %s", name, b, expected, bare->m->report);
+    cr_assert_eq(t, expected, "%s trap: stopped %d, expected %d: %s", name, t, expected, trap->m->report);
+}
+
+void vmtest_same_results(const struct vmtest *bare, const struct vmtest *trap, unsigned n)
+{
+    for (unsigned k = 0; k < n; k++) {
+        uint32_t b = vmtest_word(bare, K_RESULTS + 4 * k), t = vmtest_word(trap, K_RESULTS + 4 * k);
+        cr_assert_eq(t, b, "RESULTS + %u: bare 0x%08x, trap 0x%08x", 4 * k, b, t);
+    }
+}
+
 void vmtest_free(struct vmtest *t)
 {
     monitor_destroy(t->mon);

@@ -29,6 +29,17 @@ enum machine_stop vmtest_run(struct vmtest *t);
 /* The 32-bit word at guest-physical address `gpa`. */
 uint32_t vmtest_word(const struct vmtest *t, uint32_t gpa);
 
+/* Write the 32-bit word at guest-physical `gpa` (a kernel's PARAM, before it runs). */
+void vmtest_set_word(struct vmtest *t, uint32_t gpa, uint32_t v);
+
+/* Boot `name` bare and under the monitor and run both to their end.
+ * Asserts (Criterion) that both stop as `expected`. */
+void vmtest_run_both(struct vmtest *bare, struct vmtest *trap, const char *name, uint64_t max_insns,
+                     enum machine_stop expected);
+
+/* Assert that the first n words at K_RESULTS are the same bare and under trap. */
+void vmtest_same_results(const struct vmtest *bare, const struct vmtest *trap, unsigned n);
+
 /* Free everything. */
 void vmtest_free(struct vmtest *t);
 

@@ -268,3 +268,103 @@ Test(emulate, far_ret_and_pop_ss_into_ring0)
     cr_assert_eq(t.mon->insn_exits[INSN_MOV_SS], 2, "MOV SS in SETUP and POP SS");
     vmtest_free(&t);
 }
+
+/* --- kernels/cpuid.s: CPUID, made to trap by CPUID faulting ------------------------ */
+
+#define CPUID_VENDOR_EBX 0x70617254u    /* "Trap": the interpreter's leaf 0 (system.c) */
+
+Test(emulate, cpuid_traps_is_emulated_and_tells_what_bare_hardware_does)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "cpuid", BUDGET, MACHINE_EXITED);
+    cr_assert_eq(vmtest_word(&bare, K_RESULTS + 4), CPUID_VENDOR_EBX, "bare leaf 0: the interpreter's vendor");
+    vmtest_same_results(&bare, &trap, 16);      /* leaves 0 and 1, ring 3, the MSRs, the #GP */
+    /* Two CPUIDs in the guest's ring 0 (real CPL 1) and one in its ring 3:
+     * without CPUID faulting none of them would trap. */
+    expect_exits(&trap, INSN_CPUID, 3, "CPUID");
+    cr_assert(trap.m->cpu.misc_features & MISC_FEATURES_CPUID_FAULTING,
+              "the monitor keeps CPUID faulting on in the real MSR 140h");
+    cr_assert_eq(trap.m->cpu.cpl, 1, "the kernel's #GP handler runs at CPL 1 again");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(emulate, the_guest_sees_its_own_cpuid_faulting_msr)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "cpuid", BUDGET, MACHINE_EXITED);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 36), PLATFORM_INFO_CPUID_FAULTING,
+                 "MSR CEh: the guest learns it may use CPUID faulting");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 40), 0, "MSR 140h: 0, as the guest left it "
+                 "(the real one, the monitor's, has bit 0 set)");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 60), MISC_FEATURES_CPUID_FAULTING, "read back after WRMSR");
+    cr_assert_eq(trap.mon->v.misc_features, MISC_FEATURES_CPUID_FAULTING, "the guest's virtual MSR 140h");
+    /* With its own faulting on, the guest's ring-3 CPUID is its #GP(0). */
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 44), 1, "one #GP in the guest");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 48), 0, "#GP(0)");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 52), vmtest_word(&trap, K_RESULTS + 56),
+                 "the #GP points at the ring-3 CPUID");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/iopl.s: ring 3 with IOPL 3, then through the TSS I/O bitmap ------------ */
+
+Test(emulate, ring3_io_cli_sti_follow_the_guests_iopl_and_io_bitmap)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "iopl", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 7);
+    uint32_t after_cli = vmtest_word(&trap, K_RESULTS + 4), after_sti = vmtest_word(&trap, K_RESULTS + 8);
+    cr_assert_eq(after_cli & FLAG_IF, 0, "ring-3 CLI with IOPL 3 cleared IF: EFLAGS 0x%x", after_cli);
+    cr_assert_eq((after_cli & FLAG_IOPL) >> FLAG_IOPL_SHIFT, 3, "the frame shows IOPL 3");
+    cr_assert_neq(after_sti & FLAG_IF, 0, "ring-3 STI set IF again: EFLAGS 0x%x", after_sti);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 20), 2, "IOPL 0: IN from a denied port and CLI are #GP");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 24), 0, "both #GP(0)");
+    cr_assert_eq(trap.m->io_count[0x3f8], bare.m->io_count[0x3f8], "REP OUTSB from ring 3: same bytes");
+    cr_assert_eq(trap.mon->insn_exits[INSN_IN], 2, "two ring-3 INs emulated");
+    cr_assert_eq(trap.mon->insn_exits[INSN_OTHER], 2, "the denied IN and CLI are left to the guest");
+    cr_assert_eq(trap.mon->insn_exits[INSN_INS_OUTS], 2, "REP OUTSB and INSB from ring 3");
+    cr_assert_eq(trap.m->cpu.eflags & FLAG_IOPL, 0, "the real IOPL is back to 0");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/cslimit.s: a #GP whose instruction cannot be decoded ------------------- */
+
+Test(emulate, an_undecodable_fault_is_not_counted_as_the_previous_instruction)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "cslimit", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 3);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 0, "#GP(0) at the CS limit");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), 3, "pushed EIP: 3, just past the limit (2)");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), 0x28, "pushed CS: the tiny segment, RPL 0");
+    /* The LGDTs of SETUP and of the kernel are the last emulated instructions
+     * before the fault: it must not be counted as a third one. */
+    expect_exits(&trap, INSN_LGDT, 2, "LGDT");
+    cr_assert_eq(trap.mon->exits[MON_EXIT_EXCEPTION], 1, "the #GP is the guest's own fault");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/pit.s: HLT until the timer --------------------------------------------- */
+
+Test(emulate, hlt_skips_virtual_time_to_the_timer_like_bare)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "pit", BUDGET, MACHINE_EXITED);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), 1, "the IRQ 0 handler never ran");
+    cr_assert_gt(bare.m->cpu.idle, 0, "bare: the halted CPU skipped virtual time");
+    cr_assert_eq(trap.m->cpu.idle, bare.m->cpu.idle, "idle time: bare %lu, trap %lu",
+                 (unsigned long)bare.m->cpu.idle, (unsigned long)trap.m->cpu.idle);
+    cr_assert_eq(trap.m->cpu.icount, bare.m->cpu.icount, "instructions: bare %lu, trap %lu",
+                 (unsigned long)bare.m->cpu.icount, (unsigned long)trap.m->cpu.icount);
+    vmtest_same_results(&bare, &trap, 3);      /* the guest's TSC before HLT and in the handler */
+    uint32_t slept = vmtest_word(&trap, K_RESULTS + 4) - vmtest_word(&trap, K_RESULTS + 0);
+    cr_assert_geq(slept, trap.m->cpu.idle, "the guest's TSC counts the skipped time (%u)", slept);
+    cr_assert_eq(trap.mon->exits[MON_EXIT_HLT], 1, "one HLT exit");
+    cr_assert_eq(trap.mon->exits[MON_EXIT_EXTINT], 1, "one timer interrupt, reflected");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}

@@ -5,9 +5,12 @@
  * goes to ring 3 and does INT 0x80 and INT 0x81; each handler copies the
  * frame it finds to RESULTS.  The expected frames are SDM Vol. 3A 6.12.1,
  * figure 6-4.  kernels/irq.s spins with IF = 0 while the test raises an
- * IRQ, then executes STI.
+ * IRQ, then executes STI.  kernels/reflect2.s, gates.s, triple.s, ring1.s
+ * and badss0.s run bare and under the monitor: the guest must see the
+ * same thing on both (and the monitor stop where it cannot follow).
  */
 #include <criterion/criterion.h>
+#include <string.h>
 
 #include "harness.h"
 
@@ -134,4 +137,167 @@ Test(reflect, interrupt_waits_for_the_virtual_if)
     cr_assert_eq(t.mon->exits[MON_EXIT_EXTINT], 1, "one interrupt exit");
     cr_assert_eq(t.mon->insn_exits[INSN_HLT], 1, "HLT in the STI shadow trapped once and woke up");
     vmtest_free(&t);
+}
+
+/* --- kernels/reflect2.s ------------------------------------------------------------- */
+
+#define GATE_ERR(v, ext) ((v) * 8u + 2u + (ext))   /* SDM Vol. 3A 6.13: IDT bit, EXT */
+
+Test(reflect, int_n_through_a_not_present_gate_is_np_with_the_idt_bit)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "reflect2", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 3);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), GATE_ERR(0x41, 0),
+                 "#NP error: IDT entry 0x41, EXT 0 (INT n), expected 0x%x, got 0x%x",
+                 GATE_ERR(0x41, 0), vmtest_word(&trap, K_RESULTS + 0));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), vmtest_word(&trap, K_RESULTS + 8),
+                 "#NP is a fault: the pushed EIP is the INT");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(reflect, a_contributory_fault_while_delivering_one_is_a_double_fault)
+{
+    /* SDM Vol. 3A 6.15, table 6-5: #DE (contributory) whose gate is not
+     * present raises #NP (contributory) during its delivery: #DF, error 0. */
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "reflect2", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 6);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 20), 1, "one #DF");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 12), 0, "#DF pushes error code 0");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 16), vmtest_word(&trap, K_RESULTS + 56) - 16,
+                 "#DF frame: error code, EIP, CS, EFLAGS on the same stack");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(reflect, gp_from_ring3_pushes_24_bytes_with_the_error_code_on_esp0)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "reflect2", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 14);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 48), K_KSTACK - 24,
+                 "handler ESP: TSS.ESP0 - 24 (SS, ESP, EFLAGS, CS, EIP, error), got 0x%x",
+                 vmtest_word(&trap, K_RESULTS + 48));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 24), BAD_SEL, "#GP(0x78)");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 28), vmtest_word(&trap, K_RESULTS + 52),
+                 "pushed EIP: the faulting MOV DS");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 32), SEL_UCODE, "pushed CS: 0x1b");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 40), K_USTACK, "pushed ESP: the user stack");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 44), SEL_UDATA, "pushed SS: 0x23");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/gates.s: IF after delivery --------------------------------------------- */
+
+/* Run gates.s with PARAM = trap_gate; returns IF after delivery, bare and
+ * virtual (trap), asserting they agree and that the frame holds IF = 1. */
+static bool if_after_delivery(bool trap_gate)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "gates", VM_BARE, BUDGET);
+    vmtest_boot(&trap, "gates", VM_TRAP, BUDGET);
+    vmtest_set_word(&bare, K_RESULTS + 0x100, trap_gate);
+    vmtest_set_word(&trap, K_RESULTS + 0x100, trap_gate);
+    cr_assert_eq(vmtest_run(&bare), MACHINE_EXITED, "%s", bare.m->report);
+    cr_assert_eq(vmtest_run(&trap), MACHINE_EXITED, "%s", trap.m->report);
+    cr_assert_neq(vmtest_word(&trap, K_RESULTS) & FLAG_IF, 0, "pushed EFLAGS: IF = 1 before delivery");
+    bool bare_if = (bare.m->cpu.eflags & FLAG_IF) != 0, trap_if = trap.mon->v.iflag;
+    cr_assert_eq(trap_if, bare_if, "%s gate: IF after delivery bare %d, virtual %d",
+                 trap_gate ? "trap" : "interrupt", bare_if, trap_if);
+    cr_assert_neq(trap.m->cpu.eflags & FLAG_IF, 0, "the real IF stays 1");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+    return trap_if;
+}
+
+Test(reflect, an_interrupt_gate_clears_the_virtual_if_a_trap_gate_does_not)
+{
+    cr_assert_not(if_after_delivery(false), "interrupt gate: IF must be 0 in the handler");
+    cr_assert(if_after_delivery(true), "trap gate: IF must stay 1 in the handler");
+}
+
+/* --- kernels/irq.s: the external interrupt's frame ----------------------------------- */
+
+/* Run irq.s in `mode`, raising IRQ 5 during its CLI loop, to its end. */
+static void run_irq(struct vmtest *t, enum vm_mode mode)
+{
+    vmtest_boot(t, "irq", mode, 5000);
+    cr_assert_eq(vmtest_run(t), MACHINE_BUDGET);
+    machine_set_irq(t->m, IRQ_LINE, 1);
+    t->m->cfg.max_insns = 10 * IRQ_LOOPS;
+    cr_assert_eq(vmtest_run(t), MACHINE_EXITED, "%s", t->m->report);
+}
+
+Test(reflect, external_interrupt_frame_returns_after_the_hlt)
+{
+    struct vmtest bare, trap;
+    run_irq(&bare, VM_BARE);
+    run_irq(&trap, VM_TRAP);
+    vmtest_same_results(&bare, &trap, 7);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), K_KSTACK - 12,
+                 "handler ESP: EIP, CS, EFLAGS and no error code, got 0x%x", vmtest_word(&trap, K_RESULTS + 8));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 12), vmtest_word(&trap, K_RESULTS + 24),
+                 "pushed EIP: the instruction after HLT");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 16), SEL_KCODE, "pushed CS: 0x08, RPL 0");
+    cr_assert_neq(vmtest_word(&trap, K_RESULTS + 20) & FLAG_IF, 0, "pushed EFLAGS: IF = 1");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/triple.s ---------------------------------------------------------------- */
+
+Test(reflect, a_triple_fault_stops_the_vm_and_leaves_the_monitor_intact)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "triple", BUDGET, MACHINE_TRIPLE_FAULT);
+    uint32_t div = vmtest_word(&trap, K_RESULTS + 0);
+    cr_assert_not_null(strstr(trap.m->report, "guest triple fault"), "report: %s", trap.m->report);
+    cr_assert_not_null(strstr(trap.m->report, "while delivering #DF"), "report: %s", trap.m->report);
+    /* The monitor's own state: nothing of a failed delivery was committed. */
+    struct cpu *c = &trap.m->cpu;
+    cr_assert_eq(c->eip, div, "EIP still at the DIV (0x%x), got 0x%x", div, c->eip);
+    cr_assert_eq(c->reg[ESP], K_KSTACK, "nothing pushed on the guest's stack");
+    cr_assert_eq(c->cpl, 1, "the guest kernel is still at CPL 1");
+    cr_assert(c->intercept_ring0, "the monitor still owns ring 0");
+    cr_assert_eq(c->gdtr.base, MONITOR_LINEAR + MON_GDT, "the real GDTR is the shadow");
+    const uint32_t *kcode = (const uint32_t *)(trap.mon->mem + MON_GDT + 8);
+    cr_assert_eq((kcode[1] >> 13) & 3, 1, "the shadow GDT still has the kernel code at DPL 1");
+    cr_assert_eq(trap.mon->v.cpl, 0, "the vcpu: the guest's CPL 0");
+    cr_assert_eq(trap.mon->v.idtr.limit, 0, "the vcpu: the guest's empty IDT");
+    cr_assert_eq(trap.mon->reflected, 0, "no event was delivered");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/ring1.s, kernels/badss0.s: stacks and rings ------------------------------- */
+
+Test(reflect, a_handler_in_ring1_stops_the_vm_as_unsupported)
+{
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "ring1", VM_BARE, BUDGET);
+    cr_assert_eq(vmtest_run(&bare), MACHINE_EXITED, "bare: %s", bare.m->report);
+    cr_assert_eq(bare.m->exit_status, (0x11 << 1) | 1, "bare: the ring-1 handler exits");
+    cr_assert_eq(vmtest_word(&bare, K_RESULTS + 0), 0x31, "bare: the handler runs with CS 0x31");
+    vmtest_boot(&trap, "ring1", VM_TRAP, BUDGET);
+    cr_assert_eq(vmtest_run(&trap), MACHINE_UNSUPPORTED, "trap: %s", trap.m->report);
+    cr_assert_not_null(strstr(trap.m->report, "ring 1"), "report: %s", trap.m->report);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 0, "the handler must not run in ring 3");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(reflect, ss0_with_dpl3_is_a_ts_as_on_bare_hardware)
+{
+    /* SDM Vol. 3A 6.12.1: SS0's DPL must be 0.  #TS(SS0) needs the same
+     * stack again, so both machines end in a triple fault, and the INT 0x80
+     * handler never runs on the user's data segment. */
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "badss0", BUDGET, MACHINE_TRIPLE_FAULT);
+    cr_assert_eq(vmtest_word(&bare, K_RESULTS + 0), 0, "bare: the handler ran");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 0, "trap: the handler ran on a ring-3 stack");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
 }

@@ -61,6 +61,7 @@ Test(GUEST_SUITE, sensitive_verw) { expect("sensitive-verw", ""); }
 Test(GUEST_SUITE, sensitive_pushcs) { expect("sensitive-pushcs", ""); }
 Test(GUEST_SUITE, sensitive_farcall) { expect("sensitive-farcall", ""); }
 Test(GUEST_SUITE, sensitive_intn) { expect("sensitive-intn", ""); }
+Test(GUEST_SUITE, sensitive_movcr3) { expect("sensitive-movcr3", ""); }
 
 Test(GUEST_SUITE, acrobat) { guest_expect(GUEST_MACHINE, "acrobat", "", ACROBAT_DISK); }
 Test(GUEST_SUITE, acrobat_nopushf)

@@ -121,6 +121,8 @@ static void check_faults(const struct vmtest *t, const char *mode)
     expect_result(t, mode, 0, 0x11110000u, "read through a present PTE");
     expect_result(t, mode, 4, 0x12345678u, "write, then read, through a present PTE");
     expect_result(t, mode, 8, 0, "#PF seen by the guest before the first not-present access");
+    expect_result(t, mode, 12, 0xc2c2c000u, "CR2 after the allowed accesses (what the kernel "
+                  "stored; no #PF reached it)");
     cr_assert_eq(vmtest_word(t, FRAME + 0x1008), 0x12345678u, "%s: the write did not reach frame 1",
                  mode);
     expect_fault_count(t, mode, 3);
@@ -135,8 +137,13 @@ static void check_faults(const struct vmtest *t, const char *mode)
 Test(shadow, hidden_fault_is_invisible_to_the_guest, .timeout = TEST_TIMEOUT_S)
 {
     struct spt_stats st = run_both("faults", MACHINE_EXITED, check_faults);
-    cr_assert_gt(st.hidden_faults, 0, "trap: the shadow starts empty, so the allowed accesses "
-                 "should have been hidden faults; hidden_faults = 0");
+    /* The shadow starts empty and the CPU's first access to each page the
+     * guest uses after paging is on faults once: the code page (0x100000),
+     * TVA (read), RESULTS (written first, so mapped writable at once), TVA +
+     * 0x1000 (written first) and the kernel stack, which the #PF handler
+     * pops (the monitor pushed the frame itself, with the guest's walk). */
+    cr_assert_eq(st.hidden_faults, 5, "trap: expected 5 hidden faults (code, TVA, RESULTS, "
+                 "TVA + 0x1000, stack), got %" PRIu64, st.hidden_faults);
     cr_assert_eq(st.true_faults, 3, "trap: expected the 3 faults the guest saw to be counted as "
                  "true faults, got %" PRIu64, st.true_faults);
 }
@@ -242,15 +249,20 @@ Test(shadow, user_access_to_supervisor_page_faults_in_the_guest, .timeout = TEST
 
 static void check_wp(const struct vmtest *t, const char *mode)
 {
-    expect_fault_count(t, mode, 2);
-    /* SDM Vol. 3A 6.15: P = 1, W/R = 1, U/S = 0. */
+    expect_fault_count(t, mode, 3);
+    /* SDM Vol. 3A 6.15: P = 1, W/R = 1, U/S = 0 (supervisor) or 1 (user). */
     expect_fault(t, mode, 0, PF_P | PF_W, TVA, "supervisor write, read-only page, WP = 1");
-    expect_fault(t, mode, 1, PF_P | PF_W, TVA + 8, "supervisor write, read-only page, WP = 1 "
+    expect_fault(t, mode, 1, PF_P | PF_W | PF_U, TVA + 0x1010, "user write, read-only user "
+                 "page, WP = 0 (WP is about supervisor writes)");
+    expect_fault(t, mode, 2, PF_P | PF_W, TVA + 8, "supervisor write, read-only page, WP = 1 "
                  "again after WP = 0");
     expect_result(t, mode, 0, 0x2222u, "supervisor write of a read-only page with WP = 0");
     expect_result(t, mode, 4, 0x3333u, "supervisor write of a read-only user page with WP = 0");
     expect_result(t, mode, 8, 0x0f0f0008u, "read after the faulting write with WP = 1");
+    expect_result(t, mode, 12, 0x3333u, "user read of the read-only user page with WP = 0");
     cr_assert_eq(vmtest_word(t, FRAME), 0x0f0f0000u, "%s: a faulting write reached memory", mode);
+    cr_assert_eq(vmtest_word(t, FRAME + 0x1010), 0, "%s: a user write with WP = 0 reached a "
+                 "read-only page", mode);
 }
 
 Test(shadow, cr0_wp_decides_supervisor_writes_to_read_only_pages, .timeout = TEST_TIMEOUT_S)
@@ -327,6 +339,46 @@ Test(shadow, shadow_cache_survives_a_context_switch, .timeout = TEST_TIMEOUT_S)
                   PRIu64, st.cache_misses);
 }
 
+/* --- 9b. more address spaces than the cache holds (kernels/roots.s) ------- */
+
+#define NROOTS_GUEST 10                /* roots.s: PD_0 .. PD_9 */
+#define ROOT_SLOTS 8                   /* shadow-mmu/spt_internal.h SPT_ROOTS */
+
+static void check_roots(const struct vmtest *t, const char *mode)
+{
+    for (uint32_t i = 0; i < 2 * NROOTS_GUEST; i++) {
+        uint32_t n = i % NROOTS_GUEST, want = 0x0a000000u + n;
+        if (i == NROOTS_GUEST + 0)
+            want = 0x0a00000au;        /* PD_0's PTE rewritten between the rounds */
+        if (i == NROOTS_GUEST + 5)
+            want = 0x0a00000bu;        /* PD_5's */
+        uint32_t got = result(t, 4 * i);
+        cr_assert_eq(got, want, "%s: round %" PRIu32 ", MOV CR3 := PD_%" PRIu32 ": expected "
+                     "0x%08" PRIx32 ", got 0x%08" PRIx32, mode, i / NROOTS_GUEST + 1, n, want, got);
+    }
+    expect_result(t, mode, 80, 0x0a000008u, "PD_8 reloaded");
+    expect_result(t, mode, 84, 0x0a000009u, "PD_9 reloaded");
+}
+
+Test(shadow, more_address_spaces_than_cached_roots_evict_the_least_recently_used,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("roots", MACHINE_EXITED, check_roots);
+    /* PD (paging on), then PD_0..PD_9 twice: a cycle through more roots
+     * than LRU keeps misses every time; PD_8 and PD_9 last were cached.
+     * Every miss past the eighth evicts one root. */
+    uint64_t misses = 1 + 2 * NROOTS_GUEST;
+    cr_assert_eq(st.cache_misses, misses, "trap: expected %" PRIu64 " cache misses, got %" PRIu64,
+                 misses, st.cache_misses);
+    cr_assert_eq(st.cache_hits, 2, "trap: expected 2 cache hits, got %" PRIu64, st.cache_hits);
+    cr_assert_eq(st.evictions, misses - ROOT_SLOTS, "trap: expected %" PRIu64 " evictions, got %"
+                 PRIu64, misses - ROOT_SLOTS, st.evictions);
+    cr_assert_eq(st.pool_full, 0, "trap: pool_full = %" PRIu64, st.pool_full);
+    /* PD_5's table backed a cached root (its store is emulated); PD_0's no
+     * longer did once PD_0 was evicted (its store is a plain write). */
+    cr_assert_eq(st.pt_writes, 1, "trap: expected 1 page-table write, got %" PRIu64, st.pt_writes);
+}
+
 /* --- 10. a device through paging (kernels/mmio.s) ------------------------- */
 
 static uint32_t lapic_version[2];      /* bare, trap */
@@ -362,4 +414,88 @@ static void check_triple(const struct vmtest *t, const char *mode)
 Test(shadow, triple_fault_with_paging_on_stops_the_vm, .timeout = TEST_TIMEOUT_S)
 {
     run_both("triple", MACHINE_TRIPLE_FAULT, check_triple);
+}
+
+/* --- 13. INVLPG after a 4-MiB PDE changed (kernels/bigpde.s) -------------- */
+
+static void check_bigpde(const struct vmtest *t, const char *mode)
+{
+    expect_result(t, mode, 0, 0xb16e0040u, "read of 0xc40000 through the 4-MiB page");
+    expect_result(t, mode, 4, 0xb16e0042u, "read of 0xc42000 through the 4-MiB page");
+    expect_result(t, mode, 8, 0xb16e0042u, "read of 0xc42000 after the PDE became a page-table "
+                  "PDE, before INVLPG (the cached translation)");
+    expect_result(t, mode, 12, 0x4e000002u, "read of 0xc42000 after INVLPG 0xc41000 (every piece "
+                  "of the 4-MiB page goes; the new table maps frame 2)");
+    expect_result(t, mode, 16, 0x4e000000u, "read of 0xc40000 through the new table");
+    expect_result(t, mode, 20, 0xb16e0050u, "read of 0x1050000 through the 4-MiB page");
+    expect_result(t, mode, 24, 0xb16e0052u, "read of 0x1052000 through the 4-MiB page");
+    expect_result(t, mode, 28, 0xb16e0052u, "read of 0x1052000 after the PDE was cleared, before "
+                  "INVLPG (the cached translation)");
+    expect_result(t, mode, 32, 0, "read of 0x1052000 after INVLPG 0x1051000 (should fault)");
+    expect_fault_count(t, mode, 1);
+    expect_fault(t, mode, 0, 0, 0x01052000u, "read after the 4-MiB PDE was cleared and a piece "
+                 "of it invalidated");
+}
+
+Test(shadow, invlpg_drops_every_piece_of_a_4mib_page_whose_pde_changed,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("bigpde", MACHINE_EXITED, check_bigpde);
+    cr_assert_eq(st.invlpgs, 2, "trap: invlpgs = %" PRIu64, st.invlpgs);
+    cr_assert_geq(st.pt_writes, 2, "trap: the two PDE stores should have been emulated, "
+                  "pt_writes = %" PRIu64, st.pt_writes);
+}
+
+/* --- 14. PDEs rewritten with paging on (kernels/pdechange.s) -------------- */
+
+static void check_pdechange(const struct vmtest *t, const char *mode)
+{
+    const uint32_t f0 = 0x9d000000u, f1 = 0x9d000001u, f2 = 0x9d000002u, f3 = 0x9d000003u;
+    expect_result(t, mode, 0, f0, "TVA through PT_T");
+    expect_result(t, mode, 4, f1, "TVA + 0x1000 through PT_T");
+    expect_result(t, mode, 8, f0, "TVA after PDE 2 := PT_T2, before INVLPG (stale)");
+    expect_result(t, mode, 12, f2, "TVA after INVLPG (PT_T2)");
+    expect_result(t, mode, 16, f1, "TVA + 0x1000, not invalidated (stale)");
+    expect_result(t, mode, 20, f3, "TVA + 0x1000 after MOV CR3 (PT_T2)");
+    expect_result(t, mode, 24, f2, "TVA after MOV CR3 (PT_T2)");
+    expect_result(t, mode, 28, f2, "TVA after PDE 2 := 0, before INVLPG (stale)");
+    expect_result(t, mode, 32, 0, "TVA after PDE 2 := 0 and INVLPG (should fault)");
+    expect_result(t, mode, 36, f3, "TVA + 0x1000 after PDE 2 := 0, not invalidated (stale)");
+    expect_result(t, mode, 40, 0, "TVA + 0x1000 after PDE 2 := 0 and MOV CR3 (should fault)");
+    expect_result(t, mode, 44, 0xb1600050u, "0xc50000 through the 4-MiB page at 0x800000");
+    expect_result(t, mode, 48, 0xb1600052u, "0xc52000 through the 4-MiB page at 0x800000");
+    expect_result(t, mode, 52, 0xb1600052u, "0xc52000 after PDE 3 := 4 MiB at 0x400000, before "
+                  "INVLPG (stale)");
+    expect_result(t, mode, 56, 0xb1400052u, "0xc52000 after INVLPG 0xc50000 (0x400000)");
+    expect_result(t, mode, 60, 0xb1400050u, "0xc50000 after INVLPG 0xc50000 (0x400000)");
+    expect_fault_count(t, mode, 2);
+    expect_fault(t, mode, 0, 0, TVA, "read of TVA, PDE 2 cleared");
+    expect_fault(t, mode, 1, 0, TVA + 0x1000, "read of TVA + 0x1000, PDE 2 cleared");
+}
+
+Test(shadow, pde_rewritten_with_paging_on_is_seen_after_invlpg_or_cr3,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("pdechange", MACHINE_EXITED, check_pdechange);
+    cr_assert_geq(st.pt_writes, 3, "trap: three PDE stores, pt_writes = %" PRIu64, st.pt_writes);
+    cr_assert_geq(st.cache_hits, 2, "trap: MOV CR3, CR3 twice should find the root cached, "
+                  "cache_hits = %" PRIu64, st.cache_hits);
+}
+
+/* --- 15. a written page becomes a page table (kernels/ptframe.s) ---------- */
+
+static void check_ptframe(const struct vmtest *t, const char *mode)
+{
+    expect_result(t, mode, 0, 0x7ac00001u, "read through the new page table (frame 1)");
+    expect_result(t, mode, 4, 0x7ac00002u, "read after the kernel rewrote that table's entry "
+                  "through its old writable mapping, and MOV CR3 (frame 2)");
+    cr_assert_eq(result(t, 8) & ~PTE_A, (FRAME + 0x2000) | 0x3u, "%s: the table's entry 0x50 "
+                 "reads 0x%08" PRIx32 ", expected frame 2 | P W", mode, result(t, 8));
+}
+
+Test(shadow, store_through_an_old_writable_mapping_of_a_new_page_table_is_seen,
+     .timeout = TEST_TIMEOUT_S)
+{
+    struct spt_stats st = run_both("ptframe", MACHINE_EXITED, check_ptframe);
+    cr_assert_geq(st.pt_writes, 2, "trap: pt_writes = %" PRIu64, st.pt_writes);
 }

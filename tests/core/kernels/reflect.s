@@ -71,7 +71,8 @@ on_int80:
     mov %eax, RESULTS + 48
     mov 8(%esp), %eax
     mov %eax, RESULTS + 64
-    iret                         # back to ring 3: the CPU does it, no trap
+    iret                         # back to ring 3: traps (#NP: ring-3 code is not present
+                                 # in the shadow GDT) and the monitor emulates it
 on_int81:
     movl $1, RESULTS + 60
     pushl $SEL_UDATA             # far RET to ring 3, on a second user stack

@@ -7,9 +7,14 @@
 # of SDM Vol. 3A 4.7 and 6.15 (error code bit 0 P: 0 = not present;
 # bit 1 W/R: 1 = write; bit 2 U/S: 1 = user mode; CR2 = linear address).
 #
+# A hidden fault is the monitor's business alone: the guest's CR2 keeps
+# what the guest last put there (SDM Vol. 3A 2.5: CR2 holds the linear
+# address that caused a page fault; bare, none did).
+#
 # RESULTS +0  read of TVA (frame 0 holds 0x11110000)
 #         +4  read back of what was written to TVA + 0x1008
 #         +8  PF_COUNT after those two (0: no fault reached the guest)
+#         +12 CR2 after those two (0xc2c2c000, stored by the kernel before)
 # PF_LOG  [0] read  TVA + 0x2010  [1] write TVA + 0x3024  [2] read 0xC00008
 .include "kernel.inc"
 .include "paging.inc"
@@ -22,6 +27,8 @@ _start:
     SET_PTE 0, FRAME + 0x0000, P | W
     SET_PTE 1, FRAME + 0x1000, P | W
     SET_PTE 3, FRAME + 0x3000, W              # everything but P
+    mov $0xc2c2c000, %eax
+    mov %eax, %cr2
     PAGING_ON CR0_WP
     mov TVA, %eax                              # allowed: a hidden fault at most
     mov %eax, RESULTS + 0
@@ -30,6 +37,8 @@ _start:
     mov %eax, RESULTS + 4
     mov PF_COUNT, %eax
     mov %eax, RESULTS + 8
+    mov %cr2, %eax
+    mov %eax, RESULTS + 12
     ON_FAULT_GOTO 1f
     mov TVA + 0x2010, %eax                     # PTE not present: #PF(0)
 1:  ON_FAULT_GOTO 2f
