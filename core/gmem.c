@@ -34,6 +34,7 @@ int gmem_write(struct monitor *mon, uint32_t gpa, const void *buf, uint32_t len)
     if (!in_guest_ram(mon, gpa, len))
         return -1;
     memcpy(mon->m->ram + gpa, buf, len);
+    cpu_ram_written(mon->c, gpa, len);     /* the CPU may have translated code there */
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../emulator/engine.h"
 #include "kimage.h"
 #include "loader.h"
 
@@ -33,6 +34,7 @@ void vmtest_boot(struct vmtest *t, const char *name, enum vm_mode mode, uint64_t
     struct machine_config cfg = { .ram_size = K_GUEST_RAM, .serial_out = -1, .serial_in = -1,
                                   .max_insns = max_insns };
     vm_config(&cfg, mode);
+    cfg.engine = test_engine_is_jit() ? MACHINE_ENGINE_JIT : MACHINE_ENGINE_INTERP;
     t->m = malloc(sizeof(*t->m));
     cr_assert_not_null(t->m);
     cr_assert_eq(machine_init(t->m, &cfg, err, sizeof(err)), 0, "machine_init: %s", err);
