@@ -92,6 +92,18 @@ struct gen {
     unsigned nsites;
     bool user, ss32;
     uint32_t page_lo, page_hi;     /* EIPs of this block's code page inside the CS limit */
+    /* flag liveness (jit_translate's two passes): what each instruction was
+     * seen to do with the flags in pass 1, and whose CF nobody reads */
+    uint8_t fx[JIT_BLOCK_INSNS];
+    const bool *cf_dead;
+};
+
+/* What an instruction's host code does with the guest's flags (gen.fx). */
+enum {
+    FX_EXIT = 1,        /* may leave the block or call C: the record must be right */
+    FX_READ = 2,        /* reads them */
+    FX_WRITE_CF = 4,    /* sets CF (and the others) without reading any */
+    FX_CARRY = 8,       /* INC/DEC: CF passes through it */
 };
 
 /* --- small emitters -------------------------------------------------------- */
@@ -166,6 +178,7 @@ static void spill_into(struct gen *g, struct x64 *x)
 {
     enum pend p = g->pend;
 
+    g->fx[g->k] |= FX_EXIT;
     if (p == P_MEM)
         return;
     x_op(x, 2, 0xc7, 0, cpu_field(OFF(lazy_op)));               /* MOV word: op and size */
@@ -246,6 +259,7 @@ static enum x64_cc cond(struct gen *g, unsigned cc, bool hostflags)
     struct x64 *x = &g->m;
     unsigned test = cc >> 1;
 
+    g->fx[g->k] |= FX_READ;
     if (hostflags && g->pend != P_MEM && g->pend != P_RES)
         return (enum x64_cc)cc;
     if (redo_flags(g))
@@ -267,13 +281,26 @@ static enum x64_cc cond(struct gen *g, unsigned cc, bool hostflags)
 }
 
 /* The guest's CF into R_CARRY (0 or 1), before anything else of the
- * instruction, for ADC, SBB, INC and DEC. */
-static void carry_in(struct gen *g, bool hostflags)
+ * instruction, for ADC and SBB, which use it, and INC and DEC, which only
+ * hand it on (FX_CARRY: for the flag liveness that is no read). */
+static void carry_in(struct gen *g, bool hostflags, bool hand_on)
 {
+    uint8_t fx = g->fx[g->k];
     enum x64_cc cc = cond(g, CC_B, hostflags);
 
+    if (hand_on)
+        g->fx[g->k] = (uint8_t)((g->fx[g->k] & ~FX_READ) | fx | FX_CARRY);
     x_setcc(&g->m, cc, x_reg(R_CARRY));
     x_movzx(&g->m, 1, R_CARRY, x_reg(R_CARRY));
+}
+
+/* The instruction leaves a new flag record of kind p in R12..R15. */
+static void set_pend(struct gen *g, enum pend p, unsigned size)
+{
+    g->pend = p;
+    g->psize = size;
+    if (p != P_INC && p != P_DEC)
+        g->fx[g->k] |= FX_WRITE_CF;
 }
 
 /* --- leaving the block -------------------------------------------------------- */
@@ -392,7 +419,10 @@ static void check_access(struct gen *g, int seg, int off, int host, unsigned siz
     x_mov_rr(x, 4, host, off);
     x_shift_imm(x, XS_SHR, 4, x_reg(host), 7);
     x_alu_imm(x, XA_AND, 4, x_reg(host), 0x1fe0);               /* entry * 32 */
-    x_lea(x, 4, R_TMP, x_mem(off, (int32_t)size - 1));
+    if (size > 1)
+        x_lea(x, 4, R_TMP, x_mem(off, (int32_t)size - 1));
+    else
+        x_mov_rr(x, 4, R_TMP, off);
     x_alu_imm(x, XA_OR, 4, x_reg(R_TMP), 0xfff);                /* TLB_TAG_OF */
     x_alu_reg_rm(x, XA_CMP, 4, R_TMP, x_memi(R_CPU, host, 0, OFF_TLB + 4 * (int32_t)cls));
     bail_if(g, CC_NE);
@@ -554,8 +584,7 @@ static void arith_commit(struct gen *g, unsigned op, unsigned size, struct x64_o
     x_alu_reg_rm(x, op == ALU_CMP ? XA_SUB : (enum x64_alu)op, size, R_LRES, x_reg(R_LSRC));
     if (op != ALU_CMP)
         x_mov_store(x, size, dst, R_LRES);
-    g->pend = kind[op];
-    g->psize = size;
+    set_pend(g, kind[op], size);
     g->hostflags = true;
 }
 
@@ -573,7 +602,7 @@ static bool t_alu(struct gen *g, bool hostflags)
     struct x64_op dst;
 
     if (op == ALU_ADC || op == ALU_SBB)
-        carry_in(g, hostflags);
+        carry_in(g, hostflags, false);
     if (form != 4 && form != 5)
         check_rm(g, size, (form <= 1 || form == 6) && op != ALU_CMP);
     switch (form) {
@@ -612,8 +641,7 @@ static bool t_test(struct gen *g)
         x_alu_reg_rm(x, XA_AND, size, R_LRES, guest_reg(i->reg, size));
     else
         x_alu_imm(x, XA_AND, size, x_reg(R_LRES), i->imm & size_mask(size));
-    g->pend = P_LOGIC;
-    g->psize = size;
+    set_pend(g, P_LOGIC, size);
     g->hostflags = true;
     return true;
 }
@@ -623,8 +651,10 @@ static bool t_incdec(struct gen *g, bool hostflags, bool dec, unsigned size, boo
 {
     struct x64 *x = &g->m;
     struct x64_op dst;
+    bool need_cf = !g->cf_dead[g->k];         /* else nobody reads the CF it keeps */
 
-    carry_in(g, hostflags);
+    if (need_cf)
+        carry_in(g, hostflags, true);
     if (reg_form) {
         dst = guest_reg(g->i->opcode & 7, size);
     } else {
@@ -633,16 +663,17 @@ static bool t_incdec(struct gen *g, bool hostflags, bool dec, unsigned size, boo
     }
     load_zx(x, size, R_LDST, dst);
     x_mov_rr(x, 4, R_LRES, R_LDST);
-    x_mov_rr(x, 4, R_LCF, R_CARRY);
-    x_bt_imm(x, 4, x_reg(R_CARRY), 0);                    /* host CF = guest CF */
+    if (need_cf) {
+        x_mov_rr(x, 4, R_LCF, R_CARRY);
+        x_bt_imm(x, 4, x_reg(R_CARRY), 0);                /* host CF = guest CF */
+    }
     if (dec)
         x_dec(x, size, x_reg(R_LRES));
     else
         x_inc(x, size, x_reg(R_LRES));
     x_mov_store(x, size, dst, R_LRES);
-    g->pend = dec ? P_DEC : P_INC;
-    g->psize = size;
-    g->hostflags = true;
+    set_pend(g, dec ? P_DEC : P_INC, size);
+    g->hostflags = need_cf;
     return true;
 }
 
@@ -665,8 +696,7 @@ static bool t_notneg(struct gen *g)
     x_mov_rr(x, 4, R_LRES, R_LDST);
     x_alu_reg_rm(x, XA_SUB, size, R_LRES, x_reg(R_LSRC));
     x_mov_store(x, size, dst, R_LRES);
-    g->pend = P_SUB;
-    g->psize = size;
+    set_pend(g, P_SUB, size);
     g->hostflags = true;
     return true;
 }
@@ -710,8 +740,7 @@ static bool t_shift(struct gen *g)
         x_shift_imm(x, XS_SHL, 4, x_reg(X_RAX), 11);          /* FLAG_OF */
         x_alu_reg_rm(x, XA_OR, 4, R_LSRC, x_reg(X_RAX));
     }
-    g->pend = P_RES;
-    g->psize = size;
+    set_pend(g, P_RES, size);
     return true;
 }
 
@@ -736,8 +765,7 @@ static bool t_imul(struct gen *g)
     if (size < 4)
         x_movzx(x, size, R_LRES, x_reg(R_LRES));
     x_mov_store(x, size, greg(i->reg), R_LRES);
-    g->pend = P_RES;
-    g->psize = size;
+    set_pend(g, P_RES, size);
     return true;
 }
 
@@ -952,6 +980,60 @@ static bool t_bswap(struct gen *g)
     return true;
 }
 
+/* A4-A7, AA-AF without REP, 32-bit addressing: one element of MOVS CMPS
+ * STOS LODS SCAS (SDM Vol. 2B), then ESI and/or EDI step by the element
+ * size, downwards when EFLAGS.DF is set (Vol. 1 7.3.9.2) -- as string.c's
+ * string_once() does, the accesses first. */
+static bool t_string(struct gen *g)
+{
+    const struct insn *i = g->i;
+    struct x64 *x = &g->m;
+    uint8_t op = i->opcode;
+    unsigned size = (op & 1) ? i->opsize : 1;
+    bool movs = op <= 0xa5, cmps = op == 0xa6 || op == 0xa7, stos = op == 0xaa || op == 0xab;
+    bool lods = op == 0xac || op == 0xad, scas = op >= 0xae;
+    bool src = movs || cmps || lods, dst = !lods;
+
+    if (i->rep || i->addrsize != 4)
+        return false;                         /* REP: the handler, which can stop and restart */
+    if (src) {
+        x_mov_load(x, 4, R_OFF, greg(ESI));
+        check_access(g, i->ea_seg, R_OFF, R_HOST, size, false);
+    }
+    if (dst) {
+        x_mov_load(x, 4, R_OFF2, greg(EDI));
+        check_access(g, SEG_ES, R_OFF2, R_HOST2, size, movs || stos);
+    }
+    if (movs || lods)
+        x_mov_load(x, size, X_RAX, guest_mem(R_OFF, R_HOST));
+    if (stos)
+        x_mov_load(x, size, X_RAX, guest_reg(EAX, size));
+    if (movs || stos)
+        x_mov_store(x, size, guest_mem(R_OFF2, R_HOST2), X_RAX);
+    if (lods)
+        x_mov_store(x, size, guest_reg(EAX, size), X_RAX);
+    if (cmps || scas) {                       /* the flags of CMP first, second */
+        load_zx(x, size, R_LDST, cmps ? guest_mem(R_OFF, R_HOST) : guest_reg(EAX, size));
+        load_zx(x, size, R_LSRC, guest_mem(R_OFF2, R_HOST2));
+        x_mov_rr(x, 4, R_LRES, R_LDST);
+        x_alu_reg_rm(x, XA_SUB, size, R_LRES, x_reg(R_LSRC));
+        set_pend(g, P_SUB, size);
+    }
+    /* the step: +size, or -size when DF = 1 */
+    x_mov_load(x, 4, X_RAX, cpu_field(OFF(eflags)));
+    x_shift_imm(x, XS_SHR, 4, x_reg(X_RAX), 10);               /* FLAG_DF is bit 10 */
+    x_alu_imm(x, XA_AND, 4, x_reg(X_RAX), 1);
+    x_neg(x, 4, x_reg(X_RAX));                                 /* 0 or -1 */
+    x_alu_imm(x, XA_OR, 4, x_reg(X_RAX), 1);                   /* +1 or -1 */
+    if (size > 1)
+        x_shift_imm(x, XS_SHL, 4, x_reg(X_RAX), size == 2 ? 1 : 2);
+    if (src)
+        x_alu_rm_reg(x, XA_ADD, 4, greg(ESI), X_RAX);
+    if (dst)
+        x_alu_rm_reg(x, XA_ADD, 4, greg(EDI), X_RAX);
+    return true;
+}
+
 /* --- control transfer ------------------------------------------------------------ */
 
 /* The target of a relative jump, truncated to the operand size (SDM Vol. 2A JMP). */
@@ -1113,6 +1195,7 @@ static enum step translate_one(struct gen *g)
     case 0x86: case 0x87: case 0x91 ... 0x97: return t_xchg(g) ? S_NEXT : S_NONE;
     case 0x88 ... 0x8b: case 0xa0 ... 0xa3: case 0xc6: case 0xc7: return t_mov(g) ? S_NEXT : S_NONE;
     case 0x8d: return t_lea(g) ? S_NEXT : S_NONE;
+    case 0xa4 ... 0xa7: case 0xaa ... 0xaf: return t_string(g) ? S_NEXT : S_NONE;
     case 0x90: return S_NEXT;                                  /* NOP, PAUSE */
     case 0x98: case 0x99: return t_sign_extend(g) ? S_NEXT : S_NONE;
     case 0xb0 ... 0xbf: return t_mov_imm(g) ? S_NEXT : S_NONE;
@@ -1183,73 +1266,124 @@ static void gen_init(struct gen *g, struct cpu *c, struct jit *j, struct jit_blo
     g->ss32 = b->mode & JIT_MODE_SS32;
 }
 
-/* Translate (contract in jit_internal.h). */
-int jit_translate(struct cpu *c, struct jit *j, struct jit_block *b, const uint8_t *host,
-                  uint32_t room)
+/* One pass over the block: translate instructions from `host` until one
+ * ends the block.  Returns the number translated (0: not even one), or -1
+ * when the buffers ran out. */
+static int translate_pass(struct gen *g, const uint8_t *host, uint32_t room)
 {
-    struct gen g;
+    struct jit_block *b = g->b;
     struct insn insn;
     struct ea_recipe ea;
     uint32_t off = 0;
     unsigned n = 0;
     enum step st = S_NEXT;
 
+    b->code = g->m.p;
+    prologue(g);
+    while (st == S_NEXT && n < JIT_BLOCK_INSNS) {
+        unsigned len = decode_from_bytes(host + off, room - off, 4, &insn, &ea);
+        if (len == 0)
+            break;                                /* crosses the page or the limit */
+        uint8_t *mark = g->m.p, *cold_mark = g->cold.p;
+        unsigned sites = g->nsites, links = g->nlinks, calls = g->j->ncalls;
+        enum pend pend = g->pend;
+        unsigned psize = g->psize;
+        bool hf = g->hostflags;
+        g->k = n;
+        g->eip = b->eip + off;
+        g->next = g->eip + len;
+        g->i = &insn;
+        g->ea = &ea;
+        g->bail = NULL;
+        st = translate_one(g);
+        if (st == S_NONE) {
+            /* no template: undo whatever it started, and call the handler */
+            g->m.p = mark;
+            g->cold.p = cold_mark;
+            g->nsites = sites;
+            g->nlinks = links;
+            g->j->ncalls = calls;
+            g->pend = pend;
+            g->psize = psize;
+            g->hostflags = hf;
+            g->bail = NULL;
+            g->fx[n] = 0;
+            st = gen_call(g) ? S_NEXT : S_END;
+        }
+        off += len;
+        n++;
+        if (g->m.full || g->cold.full)
+            return -1;
+    }
+    if (n == 0)
+        return 0;
+    if (st == S_NEXT)
+        exit_to(g, b->eip + off);                 /* fell off the end of the block */
+    if (g->m.full || g->cold.full)
+        return -1;
+    finish_icount(g, n);
+    b->ninsns = (uint8_t)n;
+    b->len = (uint16_t)off;
+    for (unsigned l = g->nlinks; l < 2; l++)
+        b->out[l] = (struct jit_link){ 0 };
+    return (int)n;
+}
+
+/*
+ * Which instructions' CF nobody will read, from what pass 1 saw them do:
+ * going backwards, CF is live before an instruction that reads flags or may
+ * leave the block (whoever gets control next may read them), dead before
+ * one that sets it afresh, and otherwise as live as after it (INC and DEC
+ * hand it on).  At the end of the block it is live.
+ */
+static void cf_liveness(const uint8_t *fx, unsigned n, bool *cf_dead)
+{
+    bool live = true;
+
+    for (unsigned k = n; k-- > 0; ) {
+        cf_dead[k] = !live;
+        if (fx[k] & (FX_EXIT | FX_READ))
+            live = true;
+        else if (fx[k] & FX_WRITE_CF)
+            live = false;
+    }
+}
+
+/* Translate (contract in jit_internal.h).  Twice: the first pass finds out
+ * what each instruction does with the flags, the second uses it to leave out
+ * the carry that INC and DEC keep when nobody reads it (loops end in
+ * INC; CMP; Jcc). */
+int jit_translate(struct cpu *c, struct jit *j, struct jit_block *b, const uint8_t *host,
+                  uint32_t room)
+{
+    static const bool none_dead[JIT_BLOCK_INSNS];
+    bool cf_dead[JIT_BLOCK_INSNS];
+    uint32_t calls = j->ncalls;
+    struct gen g;
+    int n;
+
     if ((uint32_t)(j->main_end - j->main_free) < JIT_BLOCK_ROOM ||
         (uint32_t)(j->cold_end - j->cold_free) < JIT_BLOCK_ROOM)
         return -1;
     gen_init(&g, c, j, b);
+    g.cf_dead = none_dead;
     /* the EIPs of this page inside the CS limit: jumps there may be linked */
     g.page_lo = b->eip - ((b->cs_base + b->eip) & 0xfff);
     g.page_hi = b->eip + room - 1;
     if (g.page_lo > b->eip)
         g.page_lo = 0;
-    b->code = g.m.p;
-    prologue(&g);
-    while (st == S_NEXT && n < JIT_BLOCK_INSNS) {
-        unsigned len = decode_from_bytes(host + off, room - off, 4, &insn, &ea);
-        if (len == 0)
-            break;                                /* crosses the page or the limit */
-        uint8_t *mark = g.m.p, *cold_mark = g.cold.p;
-        unsigned sites = g.nsites, links = g.nlinks, calls = j->ncalls;
-        enum pend pend = g.pend;
-        unsigned psize = g.psize;
-        bool hf = g.hostflags;
-        g.k = n;
-        g.eip = b->eip + off;
-        g.next = g.eip + len;
-        g.i = &insn;
-        g.ea = &ea;
-        g.bail = NULL;
-        st = translate_one(&g);
-        if (st == S_NONE) {
-            /* no template: undo whatever it started, and call the handler */
-            g.m.p = mark;
-            g.cold.p = cold_mark;
-            g.nsites = sites;
-            g.nlinks = links;
-            j->ncalls = calls;
-            g.pend = pend;
-            g.psize = psize;
-            g.hostflags = hf;
-            g.bail = NULL;
-            st = gen_call(&g) ? S_NEXT : S_END;
-        }
-        off += len;
-        n++;
-        if (g.m.full || g.cold.full)
-            return -1;
-    }
-    if (n == 0)
-        return -2;
-    if (st == S_NEXT)
-        exit_to(&g, b->eip + off);                /* fell off the end of the block */
-    if (g.m.full || g.cold.full)
+    uint32_t page_lo = g.page_lo, page_hi = g.page_hi;
+    n = translate_pass(&g, host, room);
+    if (n <= 0)
+        return n < 0 ? -1 : -2;
+    cf_liveness(g.fx, (unsigned)n, cf_dead);
+    j->ncalls = calls;
+    gen_init(&g, c, j, b);
+    g.cf_dead = cf_dead;
+    g.page_lo = page_lo;
+    g.page_hi = page_hi;
+    if (translate_pass(&g, host, room) != n)
         return -1;
-    finish_icount(&g, n);
-    b->ninsns = (uint8_t)n;
-    b->len = (uint16_t)off;
-    for (unsigned l = g.nlinks; l < 2; l++)
-        b->out[l] = (struct jit_link){ 0 };
     j->main_free = g.m.p;
     j->cold_free = g.cold.p;
     return 0;
