@@ -18,6 +18,8 @@
  *   control.c  far JMP/CALL/RET, IRET, INT n                              (system)
  *   system.c   LGDT..SMSW, MOV CRn/DRn, CPUID, MSRs, RDTSC, I/O
  *              permission, POPF rules, LAR/LSL/VERR/VERW/ARPL, HLT/CLI/STI (system)
+ *   jit.c      the translator's block cache and dispatcher            (optional)
+ *   jit_gen.c  guest blocks to x86-64 host code (x64.h: the encoder)   (optional)
  *
  * Faults unwind with cpu_raise(): it records the exception and longjmps back to
  * cpu_run(), which delivers it (or exits) and resumes.  An instruction must
