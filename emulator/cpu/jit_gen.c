@@ -877,9 +877,10 @@ static bool t_sign_extend(struct gen *g)
     if (g->i->opcode == 0x98) {
         x_movsx(x, size / 2, X_RAX, guest_reg(EAX, size / 2));
         x_mov_store(x, size, greg(EAX), X_RAX);
-    } else {
-        x_movsx(x, size, X_RAX, guest_reg(EAX, size));
-        if (size == 4)
+    } else {                                       /* the sign of (E)AX, spread */
+        if (size == 2)
+            x_movsx(x, 2, X_RAX, guest_reg(EAX, 2));
+        else
             x_mov_load(x, 4, X_RAX, greg(EAX));
         x_shift_imm(x, XS_SAR, 4, x_reg(X_RAX), 31);
         x_mov_store(x, size, greg(EDX), X_RAX);
