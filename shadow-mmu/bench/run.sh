@@ -60,15 +60,10 @@ stat() {
     "$tmp/$1.err"
 }
 
-# marginal A B N: (B - A) / (N - 1), two decimals: the cost of one more iteration.
-marginal() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN { printf "%.2f\n", (b - a) / (n - 1) }'; }
-
-# ns_per_iter MODE ELF: host ns one more iteration of nanobenchmark ELF costs in MODE.
+# ns_per_iter MODE ELF: host ns one more iteration of nanobenchmark ELF costs in
+# MODE (bench-lib.sh: never negative; noise larger than the loop prints 0 and a note).
 ns_per_iter() {
-  local t1 tn
-  t1=$(median_ms "$runs" "$trapeze" run --mode "$1" --serial /dev/null "$2" -- iters=1)
-  tn=$(median_ms "$runs" "$trapeze" run --mode "$1" --serial /dev/null "$2" -- iters="$iters")
-  awk -v a="$t1" -v b="$tn" -v n="$iters" 'BEGIN { printf "%.1f\n", (b - a) * 1e6 / (n - 1) }'
+  marginal_ns_per_iter "$runs" "$iters" "$trapeze" run --mode "$1" --serial /dev/null "$2" --
 }
 
 # ratio A B: A / B, three decimals.
