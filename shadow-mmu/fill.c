@@ -87,8 +87,10 @@ enum machine_stop spt_page_fault(struct monitor *mon, int depth)
     if (!(mon->v.cr0 & CR0_PG))
         return mmu_flat_ops.page_fault(mon, depth);   /* no guest paging: MMIO */
     if (la >> PAGING_PDE_SHIFT == MONITOR_PDE_INDEX || s->current == SPT_NO_ROOT) {
-        emu_stop(mon, MACHINE_TRIPLE_FAULT, "monitor: page fault at 0x%08x in the monitor region, "
-                 "EIP 0x%08x", la, mon->c->eip);
+        /* Segments end below the monitor region (core/shadow_gdt.c), so no
+         * guest access gets here: it would be the monitor's own bug. */
+        emu_stop(mon, MACHINE_UNSUPPORTED, "monitor: page fault at 0x%08x in the monitor region, "
+                 "EIP 0x%08x (a monitor bug)", la, mon->c->eip);
         return mon->m->stop;
     }
     if (spt_walk(mon, la, access, &w) < 0)
