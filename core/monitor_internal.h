@@ -175,6 +175,9 @@ void shadow_ldt_load(struct monitor *mon, uint16_t sel, uint32_t lo, uint32_t hi
 /* Read guest descriptor `sel` from the guest's own GDT.  Returns 0 or -1. */
 int shadow_guest_desc(struct monitor *mon, uint16_t sel, uint32_t *lo, uint32_t *hi);
 
+/* The byte limit a segment descriptor lo:hi gives (its G bit applied). */
+uint32_t shadow_desc_limit(uint32_t lo, uint32_t hi);
+
 /* --- emulate.c ---------------------------------------------------------------- */
 
 /* Which instruction a decoded one is, for the exit switch and --stats. */

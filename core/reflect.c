@@ -5,10 +5,12 @@
  * INT n and external interrupt exits to the monitor.  Those that belong to
  * the guest are "reflected": the monitor does what the processor would
  * have done with the guest's IDT (SDM Vol. 3A 6.12): read the gate, check
- * it, switch to the stack named by the guest's TSS if the guest was in its
- * ring 3, push the frame the guest handler expects, and jump.  Everything
- * is read and written in guest memory only, and every selector the guest
- * sees in the frame is the one it believes in (CS with RPL 0, not 1).
+ * it, switch to the stack named by the guest's TSS if the handler is more
+ * privileged than the code it interrupts (the guest's ring 3 entering a
+ * non-conforming ring-0 segment), push the frame the guest handler
+ * expects, and jump.  Everything is read and written in guest memory only,
+ * and every selector the guest sees in the frame is the one it believes in
+ * (CS with RPL 0, not 1).
  *
  * A fault while reflecting follows the SDM's double-fault rules (6.15):
  * a contributory fault or page fault during the delivery of one becomes
@@ -30,6 +32,7 @@
 #define DESC_DPL(hi) (((hi) >> 13) & 3u)
 #define DESC_P 0x8000u
 #define DESC_CODE_S 0x1800u        /* S = 1 and type bit 3: a code segment */
+#define DESC_CONFORMING 0x0400u    /* type bit 2 of a code segment (SDM Vol. 3A 3.4.5.1) */
 #define DESC_DATA_MASK 0x1a00u     /* S, type bit 3 (code) and bit 1 (writable) */
 #define DESC_DATA_W 0x1200u        /* S = 1, data, writable */
 
@@ -98,8 +101,13 @@ static int read_gate(struct monitor *mon, const struct event *ev, struct gate *g
 }
 
 /* SDM Vol. 3A 6.12.1: the handler's segment is a present code segment with
- * DPL <= CPL.  Returns its DPL (the guest's new CPL: 0 to 3), or -1 with *f. */
-static int handler_cpl(struct monitor *mon, const struct gate *g, uint32_t ext,
+ * DPL <= CPL.  The handler runs at its DPL, except in a conforming segment,
+ * which keeps the current CPL: no privilege change, no stack switch (SDM
+ * Vol. 2A INT n, "IF code segment is conforming OR code segment DPL = CPL
+ * THEN GOTO INTRA-PRIVILEGE-LEVEL-INTERRUPT"; except.c's check_handler_cs).
+ * Returns that level (the guest's new CPL: 0 to 3) with the limit of the
+ * guest's own descriptor in *limit, or -1 with *f. */
+static int handler_cpl(struct monitor *mon, const struct gate *g, uint32_t ext, uint32_t *limit,
                        struct guest_fault *f)
 {
     uint32_t lo, hi;
@@ -111,7 +119,35 @@ static int handler_cpl(struct monitor *mon, const struct gate *g, uint32_t ext,
         *f = fault_of(EXC_NP, (g->sel & 0xfffcu) | ext);
         return -1;
     }
-    return (int)DESC_DPL(hi);
+    *limit = shadow_desc_limit(lo, hi);
+    return (hi & DESC_CONFORMING) ? mon->v.cpl : (int)DESC_DPL(hi);
+}
+
+/*
+ * SDM Vol. 2A INT n: "IF EIP not within code segment limits THEN #GP(EXT)"
+ * -- the error code names the null selector -- checked after the stack is
+ * chosen and before anything is pushed, as except.c does.  The limit is
+ * the one in the guest's own descriptor, because that is what bare
+ * hardware reads.  The real CS holds the shadow's, cut below
+ * MONITOR_LINEAR (shadow_gdt.c), and an entry point between the two would
+ * start the handler in the monitor's region: bare hardware runs code
+ * there, no guest code can run there under the monitor, and a #GP would
+ * be a fault the guest's CPU never raises.  So the VM stops, saying why,
+ * like a handler in ring 1 or 2.  Returns EMU_DONE, EMU_FAULT with *f, or
+ * EMU_STOP.
+ */
+static int check_entry(struct monitor *mon, const struct event *ev, const struct gate *g,
+                       uint32_t guest_limit, const struct seg *cs, struct guest_fault *f)
+{
+    if (g->offset > guest_limit) {
+        *f = fault_of(EXC_GP, ext_bit(ev));
+        return EMU_FAULT;
+    }
+    if (g->offset > cs->limit)
+        return emu_stop(mon, MACHINE_UNSUPPORTED, "guest handler for vector %u starts at linear "
+                        "0x%08x, in the monitor's region (segment truncation)", ev->vector,
+                        cs->base + g->offset);
+    return EMU_DONE;
 }
 
 /* SDM Vol. 3A 6.12.1, "stack switch", as bare hardware checks SS0 (seg.c's
@@ -186,17 +222,38 @@ static int unsupported_ring(struct monitor *mon, const struct event *ev, int cpl
                     "ring compression leaves only the guest's rings 0 and 3", ev->vector, cpl);
 }
 
-/* Deliver once.  Returns EMU_DONE, EMU_FAULT with the fault in *f (no
+/* Commit a checked delivery: the frame's stack, CS:EIP of the handler with
+ * CS.RPL = the new CPL (SDM Vol. 2A INT n; the guest's ring 0 is the real
+ * ring 1), and the flags.  Cannot fail. */
+static void enter_handler(struct monitor *mon, const struct gate *g, int cpl, const struct seg *cs,
+                          const struct seg *ss, uint32_t esp)
+{
+    struct cpu *c = mon->c;
+    uint16_t sel = vcpu_real_sel((uint16_t)((g->sel & 0xfffcu) | (unsigned)cpl));
+    c->seg[SEG_SS] = *ss;
+    c->reg[ESP] = esp;
+    cpu_load_seg_raw(c, SEG_CS, sel, cs->base, cs->limit, cs->attr);
+    c->eip = g->offset;
+    /* SDM Vol. 3A 6.12.1.3: TF, NT, RF, VM cleared; IF too through an interrupt gate. */
+    cpu_set_eflags(c, cpu_get_eflags(c) & ~(FLAG_TF | FLAG_NT | FLAG_RF | FLAG_VM));
+    if (!g->trap)
+        vcpu_set_if(&mon->v, false);
+    c->halted = false;
+    vcpu_sync_cpl(&mon->v, c);
+    mon->reflected++;
+}
+
+/* Deliver once, in except.c's order: gate, handler segment, stack, entry
+ * point, frame.  Returns EMU_DONE, EMU_FAULT with the fault in *f (no
  * state changed), or EMU_STOP. */
 static int deliver(struct monitor *mon, const struct event *ev, struct guest_fault *f)
 {
-    struct cpu *c = mon->c;
     struct gate g;
     struct seg cs, ss;
-    uint32_t esp, ext = ext_bit(ev);
+    uint32_t esp, limit, ext = ext_bit(ev);
     if (read_gate(mon, ev, &g, f) < 0)
         return EMU_FAULT;
-    int cpl = handler_cpl(mon, &g, ext, f);
+    int rc, cpl = handler_cpl(mon, &g, ext, &limit, f);
     if (cpl == 1 || cpl == 2)
         return unsupported_ring(mon, ev, cpl);
     if (cpl < 0 || shadow_gdt_segment(mon, g.sel, &cs) < 0)
@@ -204,20 +261,12 @@ static int deliver(struct monitor *mon, const struct event *ev, struct guest_fau
     bool switched = cpl < mon->v.cpl;
     if (frame_stack(mon, switched, ext, &ss, &esp, f) < 0)
         return EMU_FAULT;
+    if ((rc = check_entry(mon, ev, &g, limit, &cs, f)) != EMU_DONE)
+        return rc;
     *f = (struct guest_fault){ .vector = EXC_SS, .has_error = true, .error = ext };
     if (push_frame(mon, ev, switched, &ss, &esp, f) < 0)
         return EMU_FAULT;
-    c->seg[SEG_SS] = ss;
-    c->reg[ESP] = esp;
-    cpu_load_seg_raw(c, SEG_CS, cs.sel, cs.base, cs.limit, cs.attr);
-    c->eip = g.offset;
-    /* SDM Vol. 3A 6.12.1.3: TF, NT, RF, VM cleared; IF too through an interrupt gate. */
-    cpu_set_eflags(c, cpu_get_eflags(c) & ~(FLAG_TF | FLAG_NT | FLAG_RF | FLAG_VM));
-    if (!g.trap)
-        vcpu_set_if(&mon->v, false);
-    c->halted = false;
-    vcpu_sync_cpl(&mon->v, c);
-    mon->reflected++;
+    enter_handler(mon, &g, cpl, &cs, &ss, esp);
     return EMU_DONE;
 }
 

@@ -51,10 +51,9 @@ static uint32_t desc_base(uint32_t lo, uint32_t hi)
     return (lo >> 16) | ((hi & 0xffu) << 16) | (hi & 0xff000000u);
 }
 
-/* The effective byte limit of descriptor lo:hi: the 20-bit field, in
- * 4-KiB units with G = 1 (the low 12 bits then all ones, SDM Vol. 3A
- * 3.4.5). */
-static uint32_t desc_limit(uint32_t lo, uint32_t hi)
+/* SDM Vol. 3A 3.4.5: the effective byte limit is the 20-bit field, in
+ * 4-KiB units with G = 1 (the low 12 bits then all ones). */
+uint32_t shadow_desc_limit(uint32_t lo, uint32_t hi)
 {
     uint32_t raw = (lo & 0xffffu) | (hi & 0x000f0000u);
     return (hi & D_G) ? raw * GRANULE + (GRANULE - 1) : raw;
@@ -98,7 +97,7 @@ static void shadow_desc(uint32_t *lo, uint32_t *hi)
         return;
     }
     uint32_t room = MONITOR_LINEAR - 1 - base;
-    if (desc_limit(*lo, *hi) > room)
+    if (shadow_desc_limit(*lo, *hi) > room)
         desc_set_limit(lo, hi, room);
     if (is_user_code(*hi))
         *hi &= ~D_P;
@@ -135,7 +134,7 @@ void shadow_gdt_build(struct monitor *mon)
  * the shadow LDT in monitor memory; LLDT's cached copy is what the CPU uses. */
 void shadow_ldt_load(struct monitor *mon, uint16_t sel, uint32_t lo, uint32_t hi)
 {
-    uint32_t limit = desc_limit(lo, hi);
+    uint32_t limit = shadow_desc_limit(lo, hi);
     shadow_table(mon, desc_base(lo, hi), limit, MON_LDT, 0);
     if (limit >= MON_GDT_BYTES)
         limit = MON_GDT_BYTES - 1;
@@ -172,7 +171,7 @@ int shadow_gdt_segment(struct monitor *mon, uint16_t sel, struct seg *out)
     if (!(hi & D_P))
         return -1;
     *out = (struct seg){ .sel = vcpu_real_sel(sel), .attr = (uint16_t)(hi >> 8),
-                         .base = desc_base(d[0], hi), .limit = desc_limit(d[0], hi) };
+                         .base = desc_base(d[0], hi), .limit = shadow_desc_limit(d[0], hi) };
     return 0;
 }
 
@@ -187,6 +186,7 @@ void shadow_gdt_deprivilege_segments(struct monitor *mon)
         desc_encode(g, &lo, &hi);
         shadow_desc(&lo, &hi);
         uint16_t sel = (s == SEG_CS || s == SEG_SS) ? vcpu_real_sel(g->sel) : g->sel;
-        cpu_load_seg_raw(c, s, sel, desc_base(lo, hi), desc_limit(lo, hi), (uint16_t)(hi >> 8));
+        cpu_load_seg_raw(c, s, sel, desc_base(lo, hi), shadow_desc_limit(lo, hi),
+                         (uint16_t)(hi >> 8));
     }
 }

@@ -301,3 +301,80 @@ Test(reflect, ss0_with_dpl3_is_a_ts_as_on_bare_hardware)
     vmtest_free(&bare);
     vmtest_free(&trap);
 }
+
+/* --- kernels/gatelimit.s: an entry point beyond the handler segment's limit ---------- */
+
+#define GATELIMIT_PARAM (K_RESULTS + 0x100)
+
+Test(reflect, an_entry_point_beyond_the_segment_limit_is_gp_ext_before_any_push)
+{
+    /* SDM Vol. 2A INT n: "IF EIP not within code segment limits THEN
+     * #GP(EXT)": the null selector, EXT 0 for INT n, 1 for an exception.
+     * The limit is the guest descriptor's (0x0f); the gate says 0x10. */
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "gatelimit", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 9);
+    cr_assert_eq(trap.m->exit_status, (0x10 << 1) | 1, "gatelimit.s: status 0x%x", trap.m->exit_status);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 2, "two #GP: INT 0x40's and #UD's");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), 0, "INT 0x40: #GP(0), EXT 0, got 0x%x",
+                 vmtest_word(&trap, K_RESULTS + 4));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), vmtest_word(&trap, K_RESULTS + 28),
+                 "a fault of the INT: the pushed EIP is the INT");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 12), SEL_KCODE, "pushed CS: the kernel's, not 0x28");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 16), 1, "#UD: #GP(1), EXT 1, got 0x%x",
+                 vmtest_word(&trap, K_RESULTS + 16));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 20), vmtest_word(&trap, K_RESULTS + 32),
+                 "#UD is a fault: the pushed EIP is the UD2");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+Test(reflect, an_entry_point_in_the_monitors_region_stops_the_vm)
+{
+    /* Within the flat segment's limit, so bare hardware raises no #GP for
+     * the gate and jumps to 0xFFC00000; there the monitor lives (segment
+     * truncation), so the VM stops instead of giving the guest a fault bare
+     * hardware never raises. */
+    struct vmtest bare, trap;
+    vmtest_boot(&bare, "gatelimit", VM_BARE, BUDGET);
+    vmtest_set_word(&bare, GATELIMIT_PARAM, 1);
+    vmtest_run(&bare);
+    cr_assert_eq(vmtest_word(&bare, K_RESULTS + 8), MONITOR_LINEAR,
+                 "bare: the handler starts at 0xffc00000 (open bus: its first instruction "
+                 "faults, and that fault's pushed EIP is 0x%x)", vmtest_word(&bare, K_RESULTS + 8));
+    vmtest_boot(&trap, "gatelimit", VM_TRAP, BUDGET);
+    vmtest_set_word(&trap, GATELIMIT_PARAM, 1);
+    cr_assert_eq(vmtest_run(&trap), MACHINE_UNSUPPORTED, "trap: %s", trap.m->report);
+    cr_assert_not_null(strstr(trap.m->report, "monitor's region"), "report: %s", trap.m->report);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 0, "trap: the guest got no #GP");
+    cr_assert_eq(trap.mon->reflected, 0, "nothing was delivered");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
+/* --- kernels/conforming.s: a handler in a conforming code segment ------------------- */
+
+#define SEL_CONF_RING3 0x33             /* conforming.s's 0x30, at CPL 3 */
+
+Test(reflect, a_conforming_handler_keeps_the_cpl_and_the_stack)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "conforming", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 8);
+    cr_assert_eq(trap.m->exit_status, (0x10 << 1) | 1, "conforming.s: status 0x%x", trap.m->exit_status);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), K_USTACK - 12,
+                 "handler ESP: the user stack - 12 (EIP, CS, EFLAGS; no stack switch), got 0x%x",
+                 vmtest_word(&trap, K_RESULTS + 0));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), SEL_CONF_RING3,
+                 "handler CS: 0x30 with RPL 3 (the CPL stays 3), got 0x%x", vmtest_word(&trap, K_RESULTS + 4));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), vmtest_word(&trap, K_RESULTS + 16),
+                 "INT n is a trap: the pushed EIP follows it");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 12), SEL_UCODE, "pushed CS: the user's 0x1b");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 20), K_KSTACK - 20,
+                 "INT 0x81 from the conforming handler (ring 3) switches to TSS.ESP0, got 0x%x",
+                 vmtest_word(&trap, K_RESULTS + 20));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 24), SEL_CONF_RING3, "INT 0x81 pushed CS 0x33");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 28), 0, "no #GP");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
