@@ -323,25 +323,34 @@ static int emu_invlpg(struct monitor *mon, const struct cpu_decoded *d)
 /* SDM Vol. 1 18.5.2, as bare hardware checks it (system.c): bit n of the
  * guest TSS's I/O permission bitmap guards port n, and an access of `size`
  * bytes needs all its ports' bits clear; a map beyond the TSS limit (or
- * one the monitor cannot read) denies. */
-static bool io_bitmap_allows(struct monitor *mon, uint16_t port, unsigned size)
+ * outside guest RAM, where bare hardware reads all ones) denies.  The
+ * processor reads the TSS with supervisor accesses (SDM Vol. 3A 4.6),
+ * which with paging can fault: that #PF is a fault of the I/O instruction
+ * itself.  Returns 0 if the map allows the access, -1 if it denies it, or
+ * GLIN_PAGE_FAULT with the guest's #PF in mon->fault (and its CR2 set). */
+static int io_bitmap_check(struct monitor *mon, uint16_t port, unsigned size)
 {
     const struct seg *tr = &mon->v.tr;
     uint16_t base, bits;
-    if (!(tr->attr & SEG_ATTR_P) || tr->limit < TSS_IOMAP_BASE + 1 ||
-        glin_read(mon, tr->base + TSS_IOMAP_BASE, &base, 2) < 0)
-        return false;
+    int rc;
+    if (!(tr->attr & SEG_ATTR_P) || tr->limit < TSS_IOMAP_BASE + 1)
+        return -1;
+    if ((rc = glin_read(mon, tr->base + TSS_IOMAP_BASE, &base, 2)) < 0)
+        return rc;
     uint32_t byte = base + port / 8u;
-    if (byte + 1 > tr->limit || glin_read(mon, tr->base + byte, &bits, 2) < 0)
-        return false;
-    return (bits & (((1u << size) - 1) << (port % 8u))) == 0;
+    if (byte + 1 > tr->limit)
+        return -1;
+    if ((rc = glin_read(mon, tr->base + byte, &bits, 2)) < 0)
+        return rc;
+    return (bits & (((1u << size) - 1) << (port % 8u))) == 0 ? 0 : -1;
 }
 
 /* SDM Vol. 1 18.5.1: I/O is allowed at CPL <= IOPL (the guest's CPL and
- * virtual IOPL), and otherwise where the guest's bitmap allows it. */
-static bool guest_io_allowed(struct monitor *mon, uint16_t port, unsigned size)
+ * virtual IOPL), and otherwise where the guest's bitmap allows it.
+ * Returns io_bitmap_check's 0, -1 or GLIN_PAGE_FAULT. */
+static int guest_io_check(struct monitor *mon, uint16_t port, unsigned size)
 {
-    return iopl_allows(mon) || io_bitmap_allows(mon, port, size);
+    return iopl_allows(mon) ? 0 : io_bitmap_check(mon, port, size);
 }
 
 /* SDM Vol. 2A IN (E4 E5 EC ED), Vol. 2B OUT (E6 E7 EE EF): opcode bit 0
@@ -429,7 +438,10 @@ int emu_pio(struct monitor *mon, const struct cpu_decoded *d)
     uint16_t port;
     unsigned size;
     io_operand(mon, d, &port, &size);
-    if (!guest_io_allowed(mon, port, size))
+    int rc = guest_io_check(mon, port, size);
+    if (rc == GLIN_PAGE_FAULT)
+        return EMU_FAULT;          /* the #PF of reading the bitmap (mon->fault) */
+    if (rc < 0)
         return EMU_UNKNOWN;        /* the #GP(0) the guest's own CPU would raise */
     return mon->last_insn == INSN_INS_OUTS ? emu_ins_outs(mon) : emu_in_out(mon, d, port, size);
 }

@@ -191,7 +191,8 @@ int emu_privileged(struct monitor *mon, const struct cpu_decoded *d);
 
 /* IN, OUT, INS, OUTS (mon->last_insn): if the guest's CPL and virtual IOPL
  * or its TSS I/O bitmap allow it, perform it on the machine's devices.
- * Returns enum emu_result (EMU_UNKNOWN: the guest gets the #GP(0)). */
+ * Returns enum emu_result (EMU_UNKNOWN: the guest gets the #GP(0);
+ * EMU_FAULT: a #PF reading its bitmap, in mon->fault). */
 int emu_pio(struct monitor *mon, const struct cpu_decoded *d);
 
 /* HLT at the guest's CPL 0: halt until an interrupt (EMU_DONE), or stop the

@@ -9,6 +9,9 @@
 #include <criterion/criterion.h>
 
 #include "harness.h"
+#ifdef TRAPEZE_HAVE_SHADOW
+#include "spt.h"
+#endif
 
 #define BUDGET 100000
 #define GDT_LIMIT (6 * 8 - 1)           /* kernel.inc: six descriptors */
@@ -368,3 +371,42 @@ Test(emulate, hlt_skips_virtual_time_to_the_timer_like_bare)
     vmtest_free(&bare);
     vmtest_free(&trap);
 }
+
+#ifdef TRAPEZE_HAVE_SHADOW
+/* --- kernels/iomappf.s: a #PF reading the I/O bitmap (paging: chapter 3's MMU) ------- */
+
+#define IOMAP_COM1_LSR_BYTE (0x220000u + 0x1000u + 0x3fdu / 8)   /* iomappf.s: TSS + map + port/8 */
+
+/* Run iomappf.s in `mode` (trap: with shadow page tables) to its end. */
+static void run_iomappf(struct vmtest *t, enum vm_mode mode)
+{
+    vm_use_mmu(mode == VM_TRAP ? &spt_mmu_ops : NULL);
+    vmtest_boot(t, "iomappf", mode, BUDGET);
+    vm_use_mmu(NULL);
+    cr_assert_eq(vmtest_run(t), MACHINE_EXITED, "iomappf.s %s: %s", mode == VM_TRAP ? "trap" : "bare",
+                 t->m->report);
+}
+
+Test(emulate, a_page_fault_reading_the_io_bitmap_is_the_guests_pf)
+{
+    /* SDM Vol. 3A 4.6, 4.7: the bitmap read is a supervisor access, so the
+     * not-present page gives #PF with error code 0 and CR2 the byte read. */
+    struct vmtest bare, trap;
+    run_iomappf(&bare, VM_BARE);
+    run_iomappf(&trap, VM_TRAP);
+    vmtest_same_results(&bare, &trap, 9);
+    cr_assert_eq(trap.m->exit_status, DEBUG_EXIT_0x10, "iomappf.s: status 0x%x (0x23: a #GP)",
+                 trap.m->exit_status);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 1, "one #PF");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), 0, "#PF error: not present, read, supervisor");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 8), IOMAP_COM1_LSR_BYTE, "CR2: 0x%x, got 0x%x",
+                 IOMAP_COM1_LSR_BYTE, vmtest_word(&trap, K_RESULTS + 8));
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 12), vmtest_word(&trap, K_RESULTS + 20),
+                 "a fault of the IN: the pushed EIP is the IN");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 16), 0x1b, "pushed CS: the user's");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 28), 0, "no #GP");
+    expect_exits(&trap, INSN_IN, 2, "IN (the faulting one, then the allowed one)");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+#endif
