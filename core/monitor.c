@@ -41,6 +41,14 @@ static bool may_emulate(const struct monitor *mon, const struct cpu_exit_info *x
     return x->vector == EXC_GP && x->has_error && x->error == 0;
 }
 
+/* SDM Vol. 2A HLT: CPL 0 only.  In the guest's ring 3 it is the guest's
+ * #GP(0), which the monitor reflects like any exception and counts as one:
+ * the guest never halted. */
+static enum mon_exit hlt_reason(const struct monitor *mon)
+{
+    return mon->v.cpl == 0 ? MON_EXIT_HLT : MON_EXIT_EXCEPTION;
+}
+
 /* What the exit is, from the CPU's description of the event; an
  * instruction's exit also decodes it into *d (and mon->last_insn).  One
  * that cannot be decoded (EIP beyond CS's limit) is the guest's fault. */
@@ -58,7 +66,7 @@ static enum mon_exit exit_reason(struct monitor *mon, struct cpu_decoded *d)
     mon->last_insn = emu_classify(d);
     switch (mon->last_insn) {
     case INSN_IN: case INSN_OUT: case INSN_INS_OUTS: return MON_EXIT_PIO;
-    case INSN_HLT:                                  return MON_EXIT_HLT;
+    case INSN_HLT:                                  return hlt_reason(mon);
     default:                                        return MON_EXIT_PRIVILEGED;
     }
 }

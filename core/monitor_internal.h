@@ -57,7 +57,7 @@ enum mon_exit {
     MON_EXIT_PRIVILEGED,           /* #GP at the guest's CPL 0 (or a CPUID, CLI, STI in its
                                       ring 3): an instruction to emulate */
     MON_EXIT_PIO,                  /* IN, OUT, INS, OUTS */
-    MON_EXIT_HLT,                  /* HLT */
+    MON_EXIT_HLT,                  /* HLT at the guest's CPL 0 */
     MON_EXIT_PAGE_FAULT,           /* #PF: MMIO, or (chapter 3) the shadow page tables */
     MON_EXIT_EXCEPTION,            /* any other exception: the guest's own */
     MON_EXIT_SOFTINT,              /* INT n, INT3, INTO */

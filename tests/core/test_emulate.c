@@ -372,6 +372,27 @@ Test(emulate, hlt_skips_virtual_time_to_the_timer_like_bare)
     vmtest_free(&trap);
 }
 
+/* --- kernels/userhlt.s: HLT in ring 3 is the guest's #GP, not a HLT exit ------------- */
+
+Test(emulate, a_ring3_hlt_is_counted_as_the_exception_it_is)
+{
+    struct vmtest bare, trap;
+    vmtest_run_both(&bare, &trap, "userhlt", BUDGET, MACHINE_EXITED);
+    vmtest_same_results(&bare, &trap, 4);
+    cr_assert_eq(trap.m->exit_status, DEBUG_EXIT_0x10, "userhlt.s: status 0x%x", trap.m->exit_status);
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 0), 0, "SDM Vol. 2A HLT: #GP(0) outside CPL 0");
+    cr_assert_eq(vmtest_word(&trap, K_RESULTS + 4), vmtest_word(&trap, K_RESULTS + 8),
+                 "a fault: the pushed EIP is the HLT");
+    cr_assert_eq(trap.mon->exits[MON_EXIT_HLT], 0, "the guest never halted: no hlt exit, got %lu",
+                 (unsigned long)trap.mon->exits[MON_EXIT_HLT]);
+    cr_assert_eq(trap.mon->exits[MON_EXIT_EXCEPTION], 1, "the #GP is the guest's one exception exit");
+    expect_exits(&trap, INSN_HLT, 0, "HLT (none emulated)");
+    cr_assert_eq(trap.mon->reflected, 1, "the #GP was reflected");
+    cr_assert_not(trap.m->cpu.halted, "the CPU is not halted");
+    vmtest_free(&bare);
+    vmtest_free(&trap);
+}
+
 #ifdef TRAPEZE_HAVE_SHADOW
 /* --- kernels/iomappf.s: a #PF reading the I/O bitmap (paging: chapter 3's MMU) ------- */
 
