@@ -8,21 +8,7 @@
 _start:
     SETUP
     SET_GATE 0x20, on_timer, 0
-    # 8259A datasheet, ICW1-ICW4: edge triggered, cascade, vectors 0x20/0x28.
-    mov $0x11, %al
-    out %al, $0x20
-    out %al, $0xa0
-    mov $0x20, %al
-    out %al, $0x21
-    mov $0x28, %al
-    out %al, $0xa1
-    mov $0x04, %al
-    out %al, $0x21
-    mov $0x02, %al
-    out %al, $0xa1
-    mov $0x01, %al
-    out %al, $0x21
-    out %al, $0xa1
+    PIC_INIT
     mov $0xfe, %al               # OCW1: only IRQ 0
     out %al, $0x21
     mov $0xff, %al
