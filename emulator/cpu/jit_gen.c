@@ -130,7 +130,7 @@ static void load_zx(struct x64 *x, unsigned size, int dst, struct x64_op src)
 }
 
 /* `sub/add qword [rbp + icount], n - k`: the imm32 is filled in when the
- * block's length n is known (finish_block). */
+ * block's length n is known (finish_icount). */
 static void icount_adjust(struct gen *g, struct x64 *x, enum x64_alu op, unsigned k)
 {
     x_op(x, 8, 0x81, op, cpu_field(OFF(icount)));
@@ -793,10 +793,7 @@ static bool t_mov(struct gen *g)
         if (i->reg != 0)
             return false;                             /* #UD: the handler raises it */
         check_rm(g, size, true);
-        if (size == 4)
-            x_mov_imm_rm(x, 4, rm_op(g, size), i->imm);
-        else
-            x_mov_imm_rm(x, size, rm_op(g, size), i->imm & size_mask(size));
+        x_mov_imm_rm(x, size, rm_op(g, size), i->imm & size_mask(size));
         return true;
     }
     check_rm(g, size, op <= 0x89);
